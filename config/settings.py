@@ -1,0 +1,126 @@
+"""Doudi settings. Everything comes from the environment; see `.env.example`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("DOUDI_DATA_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DOUDI_DEBUG", False)
+# The demo secrets are for the embedded single-machine default only; production sets its own.
+SECRET_KEY = env_str("DOUDI_SECRET_KEY", "doudi-demo-secret-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = env_list("DOUDI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+# Field encryption of ID numbers: a comma-separated list of Fernet keys, newest first (key rotation),
+# and a separate key for the keyed hash used for exact lookup.
+DOUDI_ID_ENCRYPTION_KEYS = env_list(
+    "DOUDI_ID_ENCRYPTION_KEYS", ["ZG91ZGktZGVtby1maWVsZC1rZXktMzItYnl0ZXMhISE="]
+)
+DOUDI_ID_HASH_KEY = env_str("DOUDI_ID_HASH_KEY", "doudi-demo-hash-key")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "doudi.core",
+    "doudi.accounts",
+    "doudi.registry",
+    "doudi.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "doudi.web.context_processors.staff_context",
+            ],
+        },
+    },
+]
+
+DB_ENGINE = env_str("DOUDI_DB", "sqlite")
+if DB_ENGINE == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("DOUDI_SQLITE_PATH", str(DATA_DIR / "doudi.sqlite3")),
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        }
+    }
+elif DB_ENGINE == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env_str("DOUDI_DB_NAME", "doudi"),
+            "USER": env_str("DOUDI_DB_USER", "postgres"),
+            "PASSWORD": env_str("DOUDI_DB_PASSWORD", ""),
+            "HOST": env_str("DOUDI_DB_HOST", "127.0.0.1"),
+            "PORT": env_int("DOUDI_DB_PORT", 5432),
+            "CONN_MAX_AGE": env_int("DOUDI_DB_CONN_MAX_AGE", 60),
+        }
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DOUDI_DB 只能是 sqlite 或 postgres，而不是 {DB_ENGINE!r}")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:login"
+SESSION_COOKIE_AGE = env_int("DOUDI_SESSION_SECONDS", 8 * 3600)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DOUDI_LOG_LEVEL", "WARNING")},
+}
