@@ -1,1 +1,4 @@
-pytest_plugins: list[str] = []
+pytest_plugins = [
+    "doudi.accounts.tests.fixtures",
+    "doudi.registry.tests.fixtures",
+]

@@ -14,3 +14,5 @@ STORAGES = {
 if DB_ENGINE == "sqlite":  # noqa: F405
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
     DATABASES["default"]["OPTIONS"] = {}  # noqa: F405
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

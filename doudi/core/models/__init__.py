@@ -1,5 +1,14 @@
 from doudi.core.models.audit import AuditEvent
 from doudi.core.models.base import BaseModel
+from doudi.core.models.calendar import Deadline, HolidaySchedule, HolidayScheduleDay
 from doudi.core.models.divisions import Division, DivisionLevel
 
-__all__ = ["AuditEvent", "BaseModel", "Division", "DivisionLevel"]
+__all__ = [
+    "AuditEvent",
+    "BaseModel",
+    "Deadline",
+    "Division",
+    "DivisionLevel",
+    "HolidaySchedule",
+    "HolidayScheduleDay",
+]

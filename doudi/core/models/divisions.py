@@ -28,14 +28,21 @@ class Division(models.Model):
     name = models.CharField("名称", max_length=64, db_index=True)
     level = models.CharField("层级", max_length=16, choices=DivisionLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     province_code = models.CharField("省代码", max_length=6, db_index=True)
     city_code = models.CharField("市代码", max_length=6, blank=True, db_index=True)
     county_code = models.CharField("县代码", max_length=6, blank=True, db_index=True)
     township_code = models.CharField("乡镇代码", max_length=9, blank=True, db_index=True)
     is_management_region = models.BooleanField(
-        "管理区（自定标准）", default=False, help_text="如平潭综合实验区：在福州市下，但自行制定保障标准"
+        "管理区（自定标准）",
+        default=False,
+        help_text="如平潭综合实验区：在福州市下，但自行制定保障标准",
     )
     is_synthetic = models.BooleanField("合成数据", default=False)
 

@@ -1,0 +1,92 @@
+"""The demo cast for a synthetic county: one account per role, with a known password.
+
+For the embedded demo only: `doudi demo` refuses to create these accounts when DEBUG is off and
+the database is PostgreSQL (a production-like set-up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from doudi.accounts.models import OrgUnit, Role, StaffProfile
+from doudi.core.models import Division
+
+DEMO_PASSWORD = "doudi-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    division_code: str
+    roles: tuple[str, ...]
+    is_admin: bool = False
+    is_verification_centre: bool = False
+
+
+def demo_accounts(county_code: str) -> list[DemoAccount]:
+    townships = list(
+        Division.objects.filter(parent_id=county_code, level="township").order_by("code")[:2]
+    )
+    county = Division.objects.get(code=county_code)
+    accounts = [
+        DemoAccount("county_approver", f"{county.name}审核确认人", county_code, (Role.APPROVER,)),
+        DemoAccount(
+            "county_officer", f"{county.name}民政干部", county_code, (Role.COUNTY_OFFICER,)
+        ),
+        DemoAccount(
+            "verifier",
+            f"{county.name}核对中心",
+            county_code,
+            (Role.VERIFICATION_OFFICER,),
+            is_verification_centre=True,
+        ),
+        DemoAccount("county_auditor", f"{county.name}审计监督", county_code, (Role.AUDITOR,)),
+        DemoAccount("city_analyst", "市级分析人员", county.city_code, (Role.ANALYST,)),
+        DemoAccount(
+            "province_admin", "省级系统管理员", county.province_code, (Role.ADMIN,), is_admin=True
+        ),
+    ]
+    for index, township in enumerate(townships, start=1):
+        accounts.insert(
+            index - 1,
+            DemoAccount(
+                f"caseworker{index}", f"{township.name}经办人", township.code, (Role.CASEWORKER,)
+            ),
+        )
+    return accounts
+
+
+@transaction.atomic
+def demo_staff_ensure(county_code: str) -> list[tuple[DemoAccount, str]]:
+    """Create the demo accounts that do not exist yet; returns every account with its region name."""
+    user_model = get_user_model()
+    result = []
+    for account in demo_accounts(county_code):
+        division = Division.objects.get(code=account.division_code)
+        unit, _ = OrgUnit.objects.get_or_create(
+            division=division,
+            is_verification_centre=account.is_verification_centre,
+            defaults={
+                "name": f"{division.name}{'核对中心' if account.is_verification_centre else '民政'}",
+                "level": division.level,
+            },
+        )
+        user = user_model.objects.filter(username=account.username).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                username=account.username,
+                password=DEMO_PASSWORD,
+                is_staff=account.is_admin,
+                is_superuser=account.is_admin,
+            )
+            StaffProfile.objects.create(
+                user=user,
+                org_unit=unit,
+                display_name=account.display_name,
+                roles=list(account.roles),
+            )
+        result.append((account, division.name))
+    return result

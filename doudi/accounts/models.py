@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+from doudi.core.models import BaseModel, Division, DivisionLevel
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", "经办人"  # township/village: accepts, investigates, proposes
+    APPROVER = "approver", "审核确认人"  # confirms (county, or township where delegated)
+    COUNTY_OFFICER = "county_officer", "县级民政干部"  # payroll, local standards, supervision
+    VERIFICATION_OFFICER = "verification_officer", "核对人员"  # economic-status verification centre
+    ANALYST = "analyst", "分析人员"  # aggregate monitoring, simulation; no individual records
+    AUDITOR = "auditor", "审计监督人员"  # read-only, including the audit trail
+    ADMIN = "admin", "系统管理员"  # accounts, holiday schedules, reference data
+
+
+class OrgUnit(BaseModel):
+    """A civil-affairs office (民政局, 乡镇/街道 office, 村居委会) covering one division."""
+
+    name = models.CharField("单位名称", max_length=128)
+    division = models.ForeignKey(
+        Division, verbose_name="管辖区划", on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField("层级", max_length=16, choices=DivisionLevel.choices)
+    is_verification_centre = models.BooleanField("核对中心", default=False)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["division_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(BaseModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="staff"
+    )
+    display_name = models.CharField("姓名", max_length=64)
+    roles = models.JSONField("角色", default=list)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+        ordering = ["org_unit_id", "display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.org_unit}）"
+
+
+class ApiToken(BaseModel):
+    """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("用途", max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("前缀", max_length=8)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()

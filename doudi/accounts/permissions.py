@@ -1,0 +1,52 @@
+"""Who may do what: one table for the whole platform. Region is checked separately (scoping.py)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from doudi.accounts.models import Role
+
+
+class Permission(StrEnum):
+    REGISTRY_VIEW = "registry.view"
+    REGISTRY_EDIT = "registry.edit"
+    REGISTRY_REVEAL_ID = "registry.reveal_id"
+    AUDIT_VIEW = "audit.view"
+    REGION_STATISTICS_VIEW = "region.statistics_view"
+    CALENDAR_MANAGE = "calendar.manage"
+
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.REGISTRY_VIEW: frozenset(
+        {
+            Role.CASEWORKER,
+            Role.APPROVER,
+            Role.COUNTY_OFFICER,
+            Role.VERIFICATION_OFFICER,
+            Role.AUDITOR,
+            Role.ADMIN,
+        }
+    ),
+    Permission.REGISTRY_EDIT: frozenset({Role.CASEWORKER, Role.COUNTY_OFFICER}),
+    # Full ID numbers only for those who must match them against documents or other departments.
+    Permission.REGISTRY_REVEAL_ID: frozenset(
+        {Role.CASEWORKER, Role.APPROVER, Role.COUNTY_OFFICER, Role.VERIFICATION_OFFICER}
+    ),
+    Permission.AUDIT_VIEW: frozenset({Role.AUDITOR, Role.ADMIN}),
+    Permission.REGION_STATISTICS_VIEW: frozenset(set(Role)),
+    Permission.CALENDAR_MANAGE: frozenset({Role.ADMIN}),
+}
+
+PERMISSION_LABELS = {
+    Permission.REGISTRY_VIEW: "查看户籍登记信息",
+    Permission.REGISTRY_EDIT: "修改户籍登记信息",
+    Permission.REGISTRY_REVEAL_ID: "查看完整身份证号码",
+    Permission.AUDIT_VIEW: "查看审计日志",
+    Permission.REGION_STATISTICS_VIEW: "查看辖区统计",
+    Permission.CALENDAR_MANAGE: "维护节假日安排",
+}
+
+
+def roles_grant(roles: list[str] | tuple[str, ...], permission: Permission) -> bool:
+    allowed = GRANTS[permission]
+    return any(role in allowed for role in roles)

@@ -1,0 +1,128 @@
+"""The persona cast shared by every app's tests (healthchecks' owner / member / outsider idea):
+
+- `caseworker`: 经办人 of 吴航街道 (350112001), the township that owns the test households;
+- `approver`: 审核确认人 + 县级民政干部 of 长乐区 (350112), the county above it;
+- `outsider`: 经办人 of 航城街道 (350112002), another township of the same county: must see nothing;
+- `auditor`: 审计监督人员 of 长乐区, read-only;
+- `analyst`: 分析人员 of 福州市, aggregates only;
+- `admin`: 系统管理员 of 福建省.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from doudi.accounts.models import OrgUnit, Role, StaffProfile
+from doudi.accounts.scoping import Actor, actor_for_user
+from doudi.core.division_sync import villages_ensure
+from doudi.core.models import Division
+
+WUHANG = "350112001"
+HANGCHENG = "350112002"
+WUHANG_VILLAGE = "350112001001"
+WUHANG_VILLAGE_2 = "350112001002"
+HANGCHENG_VILLAGE = "350112002001"
+
+
+@pytest.fixture
+def villages(db) -> dict[str, Division]:
+    villages_ensure(
+        Division,
+        [
+            (WUHANG_VILLAGE, "兴华社区"),
+            (WUHANG_VILLAGE_2, "西关社区"),
+            (HANGCHENG_VILLAGE, "航城社区"),
+        ],
+    )
+    return {d.code: d for d in Division.objects.filter(level="village")}
+
+
+def make_staff(
+    username: str,
+    division_code: str,
+    roles: list[str],
+    *,
+    display_name: str,
+    is_staff: bool = False,
+):
+    from django.contrib.auth import get_user_model
+
+    division = Division.objects.get(code=division_code)
+    unit, _ = OrgUnit.objects.get_or_create(
+        division=division, defaults={"name": f"{division.name}民政办", "level": division.level}
+    )
+    user = get_user_model().objects.create_user(
+        username=username, password="pass-1234", is_staff=is_staff
+    )
+    StaffProfile.objects.create(user=user, org_unit=unit, display_name=display_name, roles=roles)
+    return user
+
+
+@pytest.fixture
+def caseworker_user(villages):
+    return make_staff("wuhang_caseworker", WUHANG, [Role.CASEWORKER], display_name="吴航经办")
+
+
+@pytest.fixture
+def approver_user(villages):
+    return make_staff(
+        "changle_approver", "350112", [Role.APPROVER, Role.COUNTY_OFFICER], display_name="长乐审核"
+    )
+
+
+@pytest.fixture
+def outsider_user(villages):
+    return make_staff("hangcheng_caseworker", HANGCHENG, [Role.CASEWORKER], display_name="航城经办")
+
+
+@pytest.fixture
+def auditor_user(villages):
+    return make_staff("changle_auditor", "350112", [Role.AUDITOR], display_name="长乐审计")
+
+
+@pytest.fixture
+def analyst_user(villages):
+    return make_staff("fuzhou_analyst", "350100", [Role.ANALYST], display_name="福州分析")
+
+
+@pytest.fixture
+def admin_user(villages):
+    return make_staff(
+        "fujian_admin", "350000", [Role.ADMIN], display_name="省级管理员", is_staff=True
+    )
+
+
+def _actor(user) -> Actor:
+    actor = actor_for_user(user)
+    assert actor is not None
+    return actor
+
+
+@pytest.fixture
+def caseworker(caseworker_user) -> Actor:
+    return _actor(caseworker_user)
+
+
+@pytest.fixture
+def approver(approver_user) -> Actor:
+    return _actor(approver_user)
+
+
+@pytest.fixture
+def outsider(outsider_user) -> Actor:
+    return _actor(outsider_user)
+
+
+@pytest.fixture
+def auditor(auditor_user) -> Actor:
+    return _actor(auditor_user)
+
+
+@pytest.fixture
+def analyst(analyst_user) -> Actor:
+    return _actor(analyst_user)
+
+
+@pytest.fixture
+def admin_actor(admin_user) -> Actor:
+    return _actor(admin_user)

@@ -1,0 +1,19 @@
+from ninja import NinjaAPI
+
+from doudi.api.auth import session_auth, token_auth
+from doudi.api.errors import install_error_handlers
+from doudi.core.apis import router as core_router
+from doudi.registry.apis import router as registry_router
+
+api = NinjaAPI(
+    title="兜底 Doudi API",
+    version="1",
+    description="福建省社会救助平台接口。认证：`Authorization: Bearer <令牌>`（令牌由 `doudi token create` 签发），"
+    "或登录后的会话。所有数据按调用人的管辖区域过滤。",
+    auth=[token_auth, session_auth],
+    docs_url="/docs",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/", registry_router)

@@ -1,0 +1,72 @@
+"""`doudi demo`: migrate, load a synthetic county, create the demo accounts, print them, serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from doudi.accounts.demo_staff import DEMO_PASSWORD, demo_staff_ensure
+from doudi.accounts.services import api_token_create
+from doudi.registry.services import registry_import_parquet
+
+
+class Command(BaseCommand):
+    help = "演示环境：迁移数据库、载入合成县（默认长乐区 350112）、创建演示账号并启动服务。"
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--county", default="350112")
+        parser.add_argument("--persons", type=int, default=10000)
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if settings.DB_ENGINE != "sqlite" and not settings.DEBUG:
+            raise CommandError("演示账号使用公开的密码，只能在内置 SQLite 演示环境中创建")
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        call_command("migrate", verbosity=0)
+        out = (
+            Path(settings.DATA_DIR)
+            / f"demo-{options['county']}-{options['persons']}-{options['seed']}"
+        )
+        if not (out / "persons.parquet").exists():
+            call_command(
+                "synth",
+                counties=options["county"],
+                persons=options["persons"],
+                seed=options["seed"],
+                out=str(out),
+            )
+        counts = registry_import_parquet(
+            persons_path=out / "persons.parquet",
+            households_path=out / "households.parquet",
+            progress=True,
+        )
+        self.stdout.write(
+            f"已载入 {counts['households']} 户、{counts['persons']} 人"
+            + (
+                f"（{counts['skipped_households']} 户此前已载入）"
+                if counts["skipped_households"]
+                else ""
+            )
+        )
+        accounts = demo_staff_ensure(options["county"])
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for account, region in accounts:
+            roles = "、".join(account.roles)
+            self.stdout.write(
+                f"  {account.username:<16} {account.display_name:<16} {region:<10} {roles}"
+            )
+        from django.contrib.auth import get_user_model
+
+        caseworker = get_user_model().objects.get(username="caseworker1")
+        token, _ = api_token_create(user=caseworker, name="演示")
+        self.stdout.write(f"\ncaseworker1 的 API 令牌：{token}")
+        self.stdout.write(
+            f"\n平台地址：http://{options['addr']}/   接口文档：http://{options['addr']}/api/docs\n"
+        )
+        if not options["no_serve"]:
+            call_command("runserver", options["addr"], use_reloader=False)

@@ -1,0 +1,314 @@
+"""Authorization matrix: every web view and API endpoint, for every persona.
+
+Expected status per persona; a household of 吴航街道 is the object under test. The last test fails
+when a route is added without a row here, so the matrix cannot fall behind the URLs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from doudi.accounts.services import api_token_create
+from doudi.core.models import AuditEvent
+from doudi.registry.models import Household, Membership, Person
+from doudi.registry.tests.factories import make_id_number
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["caseworker", "approver", "outsider", "auditor", "analyst", "admin", "anonymous"]
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # the URL pattern, as Django's resolver spells it
+    method: str
+    url: Callable[[dict[str, Any]], str]
+    expected: dict[str, int]
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    writes: bool = False
+
+
+def _new_member(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "relation": "parent",
+        "reason": "老人随住",
+        "person": {
+            "name": "林老伯",
+            "id_number": make_id_number(date(1950, 2, 3)),
+            "hukou_region_code": "350112001001",
+            "hukou_type": "urban",
+        },
+    }
+
+
+def _new_household(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "village_code": "350112001002",
+        "address": "吴航街道西关社区9号",
+        "area_type": "urban",
+        "reason": "首次登记",
+        "members": [
+            {
+                "relation": "head",
+                "person": {
+                    "name": "王海",
+                    "id_number": make_id_number(date(1975, 6, 1)),
+                    "hukou_region_code": "350112001002",
+                    "hukou_type": "urban",
+                },
+            }
+        ],
+    }
+
+
+READ = {
+    "caseworker": 200,
+    "approver": 200,
+    "outsider": 404,
+    "auditor": 200,
+    "analyst": 403,
+    "admin": 200,
+}
+WRITE = {
+    "caseworker": 201,
+    "approver": 201,
+    "outsider": 404,
+    "auditor": 403,
+    "analyst": 403,
+    "admin": 403,
+}
+REVEAL = {
+    "caseworker": 200,
+    "approver": 200,
+    "outsider": 404,
+    "auditor": 403,
+    "analyst": 403,
+    "admin": 403,
+}
+ANY_STAFF = {p: 200 for p in PERSONAS if p != "anonymous"}
+
+API_ROWS = [
+    Row(
+        "api/idcard/<number>",
+        "GET",
+        lambda c: "/api/idcard/11010519491231002X",
+        {**ANY_STAFF, "anonymous": 401},
+    ),
+    Row(
+        "api/divisions/<code>",
+        "GET",
+        lambda c: "/api/divisions/350112",
+        {**ANY_STAFF, "anonymous": 401},
+    ),
+    Row(
+        "api/divisions",
+        "GET",
+        lambda c: "/api/divisions?name=长乐区",
+        {**ANY_STAFF, "anonymous": 401},
+    ),
+    Row(
+        "api/households",
+        "GET",
+        lambda c: "/api/households?region_code=350112001",
+        {
+            **READ,
+            "outsider": 200,
+            "anonymous": 401,
+        },  # outsider: 200 with an empty list (asserted below)
+    ),
+    Row(
+        "api/households",
+        "POST",
+        lambda c: "/api/households",
+        {**WRITE, "outsider": 403, "approver": 201, "anonymous": 401},
+        body=_new_household,
+        writes=True,
+    ),
+    Row(
+        "api/households/<public_id>",
+        "GET",
+        lambda c: f"/api/households/{c['household'].public_id}",
+        {**READ, "anonymous": 401},
+    ),
+    Row(
+        "api/households/<public_id>/members",
+        "POST",
+        lambda c: f"/api/households/{c['household'].public_id}/members",
+        {**WRITE, "anonymous": 401},
+        body=_new_member,
+        writes=True,
+    ),
+    Row(
+        "api/households/<public_id>/members/<membership_id>/remove",
+        "POST",
+        lambda c: f"/api/households/{c['household'].public_id}/members/{c['child'].pk}/remove",
+        {**WRITE, "caseworker": 200, "approver": 200, "anonymous": 401},
+        body=lambda c: {"reason": "迁出"},
+        writes=True,
+    ),
+    Row(
+        "api/households/<public_id>/history",
+        "GET",
+        lambda c: f"/api/households/{c['household'].public_id}/history",
+        {**READ, "anonymous": 401},
+    ),
+    Row(
+        "api/persons/<public_id>",
+        "GET",
+        lambda c: f"/api/persons/{c['head'].public_id}",
+        {**READ, "anonymous": 401},
+    ),
+    Row(
+        "api/persons/<public_id>",
+        "PATCH",
+        lambda c: f"/api/persons/{c['head'].public_id}",
+        {**WRITE, "caseworker": 200, "approver": 200, "anonymous": 401},
+        body=lambda c: {"reason": "更新电话", "phone": "10012345678"},
+        writes=True,
+    ),
+    Row(
+        "api/persons/<public_id>/id-number",
+        "POST",
+        lambda c: f"/api/persons/{c['head'].public_id}/id-number",
+        {**REVEAL, "anonymous": 401},
+        body=lambda c: {"purpose": "核对"},
+        writes=True,
+    ),
+    Row(
+        "api/", "GET", lambda c: "/api/", dict.fromkeys(PERSONAS, 404)
+    ),  # django-ninja's root: no listing
+    Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
+    Row("api/openapi.json", "GET", lambda c: "/api/openapi.json", {**ANY_STAFF, "anonymous": 200}),
+]
+
+WEB_ROWS = [
+    Row("", "GET", lambda c: "/", {**ANY_STAFF, "anonymous": 302}),
+    Row("login/", "GET", lambda c: "/login/", {**ANY_STAFF, "anonymous": 200}),
+    Row("logout/", "POST", lambda c: "/logout/", {**dict.fromkeys(PERSONAS, 302)}),
+    Row(
+        "households/",
+        "GET",
+        lambda c: "/households/?region_code=350112001",
+        {**READ, "outsider": 200, "analyst": 403, "anonymous": 302},
+    ),
+    Row(
+        "households/<str:public_id>/",
+        "GET",
+        lambda c: f"/households/{c['household'].public_id}/",
+        {**READ, "anonymous": 302},
+    ),
+    Row(
+        "persons/<str:public_id>/reveal-id/",
+        "POST",
+        lambda c: f"/persons/{c['head'].public_id}/reveal-id/",
+        {**{k: (302 if v == 200 else v) for k, v in REVEAL.items()}, "anonymous": 302},
+        body=lambda c: {"purpose": "核对", "household": str(c["household"].public_id)},
+        writes=True,
+    ),
+    Row("healthz", "GET", lambda c: "/healthz", dict.fromkeys(PERSONAS, 200)),
+]
+
+ALL_ROWS = API_ROWS + WEB_ROWS
+
+
+def _state() -> tuple[int, ...]:
+    return (
+        Household.objects.count(),
+        Person.objects.count(),
+        Membership.objects.filter(is_active=True).count(),
+        AuditEvent.objects.count(),
+        Person.history.count(),
+    )
+
+
+@pytest.fixture
+def context(household, request) -> dict[str, Any]:
+    users = {
+        name: request.getfixturevalue(f"{name}_user")
+        for name in ["caseworker", "approver", "outsider", "auditor", "analyst", "admin"]
+    }
+    return {
+        "household": household,
+        "head": household.memberships.get(relation="head").person,
+        "child": household.memberships.get(relation="child"),
+        "users": users,
+    }
+
+
+def _client(persona: str, context: dict[str, Any], *, api: bool) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    if persona == "anonymous":
+        return client, {}
+    user = context["users"][persona]
+    if api:
+        token, _ = api_token_create(user=user, name="test")
+        return client, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client.force_login(user)
+    return client, {}
+
+
+def _call(row: Row, client: Client, headers: dict[str, str], context: dict[str, Any]):  # type: ignore[no-untyped-def]
+    is_api = row.route.startswith("api/")
+    url = row.url(context)
+    body = row.body(context) if row.body else None
+    method = getattr(client, row.method.lower())
+    if is_api and body is not None:
+        return method(url, data=json.dumps(body), content_type="application/json", **headers)
+    if body is not None:
+        return method(url, data=body, **headers)
+    return method(url, **headers)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", ALL_ROWS, ids=lambda row: f"{row.method} {row.route or '/'}")
+def test_persona_matrix(row: Row, persona: str, context):
+    # given
+    client, headers = _client(persona, context, api=row.route.startswith("api/"))
+    before = _state()
+
+    # when
+    response = _call(row, client, headers, context)
+
+    # then
+    assert response.status_code == row.expected[persona], response.content[:300]
+    if row.writes and response.status_code >= 300 and response.status_code != 302:
+        assert _state() == before  # a denied action changes nothing
+    if row.writes and persona in {"outsider", "auditor", "analyst", "anonymous"}:
+        assert _state()[:3] == before[:3]
+
+
+def test_the_outsider_sees_an_empty_list_not_the_other_townships_households(
+    outsider_user, household
+):
+    token, _ = api_token_create(user=outsider_user, name="test")
+    response = Client().get(
+        "/api/households?region_code=350112001", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
+    routes = []
+    for pattern in patterns:
+        text = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if text.startswith("admin/"):
+                continue
+            routes.extend(_routes(pattern.url_patterns, text))
+        elif isinstance(pattern, URLPattern):
+            routes.append(text.lstrip("^").rstrip("$"))
+    return routes
+
+
+def test_every_route_is_in_the_matrix():
+    covered = {row.route for row in ALL_ROWS}
+    missing = sorted(set(_routes(get_resolver().url_patterns)) - covered)
+    assert missing == []

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from doudi.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("households/", views.household_search, name="household_search"),
+    path("households/<str:public_id>/", views.household_detail, name="household_detail"),
+    path("persons/<str:public_id>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,114 @@
+"""Staff pages: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from doudi.accounts.models import Role
+from doudi.accounts.permissions import Permission
+from doudi.accounts.scoping import Actor, actor_for_user
+from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.registry import selectors, services
+
+
+def staff_required(view: Any) -> Any:
+    """Logged in and holding a staff profile; passes the Actor to the view."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor = actor_for_user(request.user)
+        if actor is None:
+            return HttpResponseForbidden("该账号未配置工作人员信息，请联系系统管理员")
+        try:
+            return view(request, actor, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except PermissionDenied as error:
+            return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+
+    return wrapper
+
+
+@staff_required
+def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
+    statistics = selectors.region_statistics(actor=actor)
+    role_labels = [Role(role).label for role in actor.roles]
+    return render(
+        request, "web/dashboard.html", {"statistics": statistics, "role_labels": role_labels}
+    )
+
+
+@staff_required
+def household_search(request: HttpRequest, actor: Actor) -> HttpResponse:
+    actor.require(Permission.REGISTRY_VIEW)
+    query = {key: request.GET.get(key, "").strip() for key in ("id_number", "name", "region_code")}
+    results = None
+    error = None
+    page = (
+        max(int(request.GET.get("page", "1") or 1), 1)
+        if request.GET.get("page", "1").isdigit()
+        else 1
+    )
+    if any(query.values()):
+        try:
+            results = selectors.household_search(
+                actor=actor, **query, limit=20, offset=(page - 1) * 20
+            )
+        except ApplicationError as exc:
+            error = exc
+    return render(
+        request,
+        "web/household_search.html",
+        {"query": query, "results": results, "error": error, "page": page},
+    )
+
+
+@staff_required
+def household_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
+    household = selectors.household_get(actor=actor, public_id=public_id)
+    members = selectors.household_members(actor=actor, household=household, include_inactive=True)
+    history = selectors.household_history(actor=actor, household=household)
+    return render(
+        request,
+        "web/household_detail.html",
+        {
+            "household": household,
+            "members": [(m, selectors.person_age(m.person)) for m in members],
+            "history": history,
+            "revealed": request.session.pop("revealed_id", None),
+            "can_reveal": actor.can(Permission.REGISTRY_REVEAL_ID),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def person_reveal_id(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
+    person = selectors.person_get(actor=actor, public_id=public_id)
+    household_id = request.POST.get("household", "")
+    try:
+        number = services.person_id_number_reveal(
+            actor=actor, person=person, purpose=request.POST.get("purpose", "")
+        )
+    except ApplicationError as error:
+        if isinstance(error, PermissionDenied):
+            raise
+        messages.error(request, error.message)
+    else:
+        request.session["revealed_id"] = {"person": str(person.public_id), "id_number": number}
+    if household_id:
+        return redirect("web:household_detail", public_id=household_id)
+    return redirect("web:household_search")
+
+
+@require_http_methods(["GET"])
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
