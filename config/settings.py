@@ -20,6 +20,8 @@ DOUDI_ID_ENCRYPTION_KEYS = env_list(
     "DOUDI_ID_ENCRYPTION_KEYS", ["ZG91ZGktZGVtby1maWVsZC1rZXktMzItYnl0ZXMhISE="]
 )
 DOUDI_ID_HASH_KEY = env_str("DOUDI_ID_HASH_KEY", "doudi-demo-hash-key")
+# Tests and benchmarks on a throwaway PostgreSQL database may run on the demo secrets.
+DOUDI_ALLOW_DEMO_SECRETS = env_bool("DOUDI_ALLOW_DEMO_SECRETS", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "doudi.core",
     "doudi.accounts",
     "doudi.registry",
+    "doudi.synth",
     "doudi.web",
 ]
 

@@ -6,6 +6,7 @@ os.environ.setdefault("DOUDI_DATA_DIR", "/tmp/doudi-test")
 
 from config.settings import *  # noqa: E402,F403
 
+DOUDI_ALLOW_DEMO_SECRETS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -335,3 +335,36 @@ def person_id_number_reveal(request, public_id: str, payload: RevealIn):  # type
             actor=request.auth, person=person, purpose=payload.purpose
         )
     }
+
+
+class BankAccountIn(Schema):
+    bank_name: str
+    account_number: str
+    reason: str
+
+
+class BankAccountOut(Schema):
+    id: int
+    bank_name: str
+    account_number_masked: str
+    is_primary: bool
+    is_active: bool
+
+
+@router.get("/persons/{public_id}/bank-accounts", response=list[BankAccountOut], summary="人员银行账户（脱敏）")
+def bank_account_list(request, public_id: str):  # type: ignore[no-untyped-def]
+    person = selectors.person_get(actor=request.auth, public_id=public_id)
+    return list(selectors.bank_account_list(actor=request.auth, person=person))
+
+
+@router.post("/persons/{public_id}/bank-accounts", response={201: BankAccountOut}, summary="登记发放账户")
+def bank_account_add(request, public_id: str, payload: BankAccountIn):  # type: ignore[no-untyped-def]
+    person = selectors.person_get(actor=request.auth, public_id=public_id)
+    account = services.bank_account_add(
+        actor=request.auth,
+        person=person,
+        bank_name=payload.bank_name,
+        account_number=payload.account_number,
+        reason=payload.reason,
+    )
+    return Status(201, account)

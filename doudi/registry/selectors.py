@@ -18,7 +18,7 @@ from doudi.core import idcard
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.id_protection import id_number_hash
 from doudi.core.models import DivisionLevel
-from doudi.registry.models import Household, Membership, Person
+from doudi.registry.models import BankAccount, Household, Membership, Person
 
 SEARCH_LIMIT_MAX = 100
 
@@ -264,3 +264,8 @@ def region_statistics(*, actor: Actor) -> dict[str, int]:
         "persons": memberships.count(),
         "not_counted": memberships.filter(is_counted=False).count(),
     }
+
+
+def bank_account_list(*, actor: Actor, person: Person) -> QuerySet[BankAccount]:
+    person_queryset(actor=actor).get(pk=person.pk)  # region check
+    return BankAccount.objects.filter(person=person).order_by("-is_active", "-is_primary", "-id")

@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.accounts.models import Role
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor, actor_for_user
+from doudi.core.calendar import deadline_list_open, working_days_between
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.registry import selectors, services
 
@@ -41,8 +43,15 @@ def staff_required(view: Any) -> Any:
 def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     statistics = selectors.region_statistics(actor=actor)
     role_labels = [Role(role).label for role in actor.roles]
+    today = timezone.localdate()
+    deadlines = [
+        (deadline, working_days_between(today, deadline.due_date).days if deadline.due_date > today else 0)
+        for deadline in deadline_list_open(region_prefix=actor.region_prefix())
+    ]
     return render(
-        request, "web/dashboard.html", {"statistics": statistics, "role_labels": role_labels}
+        request,
+        "web/dashboard.html",
+        {"statistics": statistics, "role_labels": role_labels, "deadlines": deadlines, "today": today},
     )
 
 

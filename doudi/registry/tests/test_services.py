@@ -356,3 +356,61 @@ def test_audit_events_cannot_be_changed_or_deleted(caseworker, household):
         AuditEvent.objects.all().delete()
     with pytest.raises(PermissionError):
         AuditEvent.objects.update(action="x")
+
+
+def test_a_new_bank_account_becomes_primary_and_the_old_one_is_kept(caseworker, household):
+    from doudi.core.id_protection import field_decrypt
+    from doudi.registry.models import BankAccount
+
+    head = household.memberships.get(relation="head").person
+    first = services.bank_account_add(
+        actor=caseworker, person=head, bank_name="合成数据银行", account_number="9999990000000000006", reason="开户"
+    )
+    second = services.bank_account_add(
+        actor=caseworker, person=head, bank_name="合成农商行", account_number="9999 9900 0000 0000 014", reason="换卡"
+    )
+
+    rows = list(BankAccount.objects.filter(person=head).order_by("id").values_list("bank_name", "is_primary"))
+    assert rows == [("合成数据银行", False), ("合成农商行", True)]
+    assert second.account_number_masked == "9999***********0014"
+    assert field_decrypt(second.account_number_encrypted) == "9999990000000000014"
+    assert first.pk != second.pk
+
+
+def test_a_bank_card_number_with_a_bad_check_digit_is_refused(caseworker, household):
+    from doudi.registry.models import BankAccount
+
+    head = household.memberships.get(relation="head").person
+    with pytest.raises(ApplicationError) as error:
+        services.bank_account_add(
+            actor=caseworker, person=head, bank_name="合成数据银行", account_number="9999990000000000001", reason="开户"
+        )
+    assert (error.value.field, error.value.message) == ("account_number", "银行卡号校验位错误，请核对")
+    assert BankAccount.objects.count() == 0
+
+
+def test_a_database_dump_reveals_no_id_number_or_account_in_clear(caseworker, household):
+    from django.db import connection
+
+    from doudi.core.id_protection import id_number_decrypt
+
+    # given
+    head = household.memberships.get(relation="head").person
+    services.bank_account_add(
+        actor=caseworker, person=head, bank_name="合成数据银行", account_number="9999990000000000006", reason="开户"
+    )
+    numbers = [id_number_decrypt(p.id_number_encrypted) for p in Person.objects.all()]
+
+    # when: every value of every table, as a dump would show it
+    dump = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            dump.extend(str(value) for row in cursor.fetchall() for value in row)
+    text = "\n".join(dump)
+
+    # then
+    assert len(numbers) == 3
+    for number in numbers:
+        assert number not in text
+    assert "9999990000000000006" not in text

@@ -182,6 +182,20 @@ API_ROWS = [
         writes=True,
     ),
     Row(
+        "api/persons/<public_id>/bank-accounts",
+        "GET",
+        lambda c: f"/api/persons/{c['head'].public_id}/bank-accounts",
+        {**READ, "anonymous": 401},
+    ),
+    Row(
+        "api/persons/<public_id>/bank-accounts",
+        "POST",
+        lambda c: f"/api/persons/{c['head'].public_id}/bank-accounts",
+        {**WRITE, "anonymous": 401},
+        body=lambda c: {"bank_name": "合成数据银行", "account_number": "9999990000000000006", "reason": "登记发放账户"},
+        writes=True,
+    ),
+    Row(
         "api/", "GET", lambda c: "/api/", dict.fromkeys(PERSONAS, 404)
     ),  # django-ninja's root: no listing
     Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
