@@ -48,7 +48,9 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 def _recreate_database(database: str) -> None:
     import psycopg
 
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as connection:
+    with psycopg.connect(
+        "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
+    ) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{database}"')
 
@@ -56,14 +58,36 @@ def _recreate_database(database: str) -> None:
 def prepare(args: argparse.Namespace) -> tuple[Path, float]:
     out = ROOT / "bench" / "out" / f"search-{args.persons}-{args.seed}"
     if not (out / "persons.parquet").exists():
-        _run([*DOUDI, "synth", "--counties", args.counties, "--persons", str(args.persons), "--seed", str(args.seed), "--out", str(out)], os.environ.copy())
+        _run(
+            [
+                *DOUDI,
+                "synth",
+                "--counties",
+                args.counties,
+                "--persons",
+                str(args.persons),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(out),
+            ],
+            os.environ.copy(),
+        )
     env = _env(args.database)
     _recreate_database(args.database)
     _run([*DOUDI, "migrate", "--verbosity", "0"], env)
     started = time.perf_counter()
     _run([*DOUDI, "registry_import", str(out)], env)
     load_seconds = time.perf_counter() - started
-    _run([*DOUDI, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
+    _run(
+        [
+            *DOUDI,
+            "shell",
+            "-c",
+            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        ],
+        env,
+    )
     return out, load_seconds
 
 
@@ -75,7 +99,14 @@ def _token(database: str) -> str:
         "demo_staff_ensure('350112');"
         "print(api_token_create(user=get_user_model().objects.get(username='county_approver'), name='bench')[0])"
     )
-    result = subprocess.run([*DOUDI, "shell", "-c", script], check=True, env=_env(database), cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [*DOUDI, "shell", "-c", script],
+        check=True,
+        env=_env(database),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
@@ -84,24 +115,38 @@ def _session_cookie(port: int) -> str:
     connection.request("GET", "/login/")
     response = connection.getresponse()
     response.read()
-    csrf = next(c.split(";")[0].split("=", 1)[1] for c in response.headers.get_all("Set-Cookie") if c.startswith("csrftoken="))
+    csrf = next(
+        c.split(";")[0].split("=", 1)[1]
+        for c in response.headers.get_all("Set-Cookie")
+        if c.startswith("csrftoken=")
+    )
     body = f"csrfmiddlewaretoken={csrf}&username=county_approver&password=doudi-demo-2026"
     connection.request(
         "POST",
         "/login/",
         body=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}", "Referer": f"http://127.0.0.1:{port}/login/"},
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"http://127.0.0.1:{port}/login/",
+        },
     )
     response = connection.getresponse()
     response.read()
-    session = next(c.split(";")[0] for c in response.headers.get_all("Set-Cookie") if c.startswith("sessionid="))
+    session = next(
+        c.split(";")[0]
+        for c in response.headers.get_all("Set-Cookie")
+        if c.startswith("sessionid=")
+    )
     return f"{session}; csrftoken={csrf}"
 
 
 def _workload(out: Path, count: int, seed: int) -> list[tuple[str, str]]:
     import pyarrow.parquet as pq
 
-    persons = pq.read_table(out / "persons.parquet", columns=["id_number", "name", "hukou_region_code"])
+    persons = pq.read_table(
+        out / "persons.parquet", columns=["id_number", "name", "hukou_region_code"]
+    )
     rng = random.Random(seed)
     rows = persons.num_rows
     picks = [rng.randrange(rows) for _ in range(count)]
@@ -120,7 +165,9 @@ def _workload(out: Path, count: int, seed: int) -> list[tuple[str, str]]:
     return queries
 
 
-def _measure(port: int, queries: list[tuple[str, str]], headers: dict[str, str], path: str, concurrency: int) -> dict[str, float]:
+def _measure(
+    port: int, queries: list[tuple[str, str]], headers: dict[str, str], path: str, concurrency: int
+) -> dict[str, float]:
     import threading
 
     local = threading.local()
@@ -153,7 +200,9 @@ def _measure(port: int, queries: list[tuple[str, str]], headers: dict[str, str],
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--counties", default="350112,350102")
     parser.add_argument("--seed", type=int, default=7)
@@ -168,7 +217,20 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     out, load_seconds = prepare(args)
     token = _token(args.database)
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers), "-k", "gthread", "--threads", "4", "--log-level", "warning"],
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
         env=_env(args.database),
         cwd=ROOT,
     )
@@ -182,13 +244,37 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             except OSError:
                 time.sleep(0.2)
         queries = _workload(out, args.requests, args.seed)
-        _measure(args.port, queries[: min(200, len(queries))], {"Authorization": f"Bearer {token}"}, "/api/households", args.concurrency)  # warm-up
-        api = _measure(args.port, queries, {"Authorization": f"Bearer {token}"}, "/api/households", args.concurrency)
-        page = _measure(args.port, queries, {"Cookie": _session_cookie(args.port)}, "/households/", args.concurrency)
+        _measure(
+            args.port,
+            queries[: min(200, len(queries))],
+            {"Authorization": f"Bearer {token}"},
+            "/api/households",
+            args.concurrency,
+        )  # warm-up
+        api = _measure(
+            args.port,
+            queries,
+            {"Authorization": f"Bearer {token}"},
+            "/api/households",
+            args.concurrency,
+        )
+        page = _measure(
+            args.port,
+            queries,
+            {"Cookie": _session_cookie(args.port)},
+            "/households/",
+            args.concurrency,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result = {"persons": args.persons, "load_seconds": round(load_seconds, 1), "api": api, "page": page, "concurrency": args.concurrency}
+    result = {
+        "persons": args.persons,
+        "load_seconds": round(load_seconds, 1),
+        "api": api,
+        "page": page,
+        "concurrency": args.concurrency,
+    }
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if args.record:
         from bench.results import record
@@ -200,7 +286,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, "
                 f"{figures['throughput_rps']} req/s, {figures['failures']} failures",
             )
-        record("registry_import", f"{args.persons:,} persons into PostgreSQL", f"{load_seconds:.0f} s")
+        record(
+            "registry_import", f"{args.persons:,} persons into PostgreSQL", f"{load_seconds:.0f} s"
+        )
     return result
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
-from datetime import date
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = """# Benchmark results
@@ -32,9 +33,16 @@ def _machine() -> str:
 def record(benchmark: str, scale: str, figure: str, *, path: Path = RESULTS) -> None:
     rows: list[str] = []
     if path.exists():
-        rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("| ") and not line.startswith("| benchmark") and not line.startswith("| ---")]
+        rows = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ")
+            and not line.startswith("| benchmark")
+            and not line.startswith("| ---")
+        ]
     key = f"| {benchmark} | {scale} |"
     rows = [row for row in rows if not row.startswith(key)]
-    rows.append(f"{key} {figure} | {date.today().isoformat()} |")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    rows.append(f"{key} {figure} | {today} |")
     rows.sort()
     path.write_text(HEADER.format(machine=_machine()) + "\n".join(rows) + "\n", encoding="utf-8")

@@ -49,7 +49,9 @@ class Actor:
 
     def region_prefix(self) -> str:
         """The leading digits every division code inside this region shares (350000 -> "35")."""
-        length = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}[self.region_level]
+        length = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}[
+            self.region_level
+        ]
         return self.region_code[:length]
 
     def covers(self, division: Division) -> bool:

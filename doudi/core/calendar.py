@@ -371,7 +371,7 @@ def deadlines_recompute(
 def deadline_list_open(*, region_prefix: str, limit: int = 20) -> list[Deadline]:
     """Open deadlines of a region (by division-code prefix), soonest first."""
     return list(
-        Deadline.objects.filter(closed_at__isnull=True, region_code__startswith=region_prefix).order_by(
-            "due_date", "id"
-        )[:limit]
+        Deadline.objects.filter(
+            closed_at__isnull=True, region_code__startswith=region_prefix
+        ).order_by("due_date", "id")[:limit]
     )

@@ -351,13 +351,19 @@ class BankAccountOut(Schema):
     is_active: bool
 
 
-@router.get("/persons/{public_id}/bank-accounts", response=list[BankAccountOut], summary="人员银行账户（脱敏）")
+@router.get(
+    "/persons/{public_id}/bank-accounts",
+    response=list[BankAccountOut],
+    summary="人员银行账户（脱敏）",
+)
 def bank_account_list(request, public_id: str):  # type: ignore[no-untyped-def]
     person = selectors.person_get(actor=request.auth, public_id=public_id)
     return list(selectors.bank_account_list(actor=request.auth, person=person))
 
 
-@router.post("/persons/{public_id}/bank-accounts", response={201: BankAccountOut}, summary="登记发放账户")
+@router.post(
+    "/persons/{public_id}/bank-accounts", response={201: BankAccountOut}, summary="登记发放账户"
+)
 def bank_account_add(request, public_id: str, payload: BankAccountIn):  # type: ignore[no-untyped-def]
     person = selectors.person_get(actor=request.auth, public_id=public_id)
     account = services.bank_account_add(

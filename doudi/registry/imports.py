@@ -6,17 +6,19 @@ is a no-op (households carry an external reference derived from the file's check
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 from tqdm import tqdm
 
 from doudi.core import idcard
 from doudi.core.audit import audit_event_record
+from doudi.core.bulk import insert_rows, reserve_ids
 from doudi.core.division_sync import villages_ensure
 from doudi.core.exceptions import ApplicationError
 from doudi.core.id_protection import field_encrypt, id_number_encrypt, id_number_hash
@@ -46,69 +48,69 @@ def registry_import_parquet(
     progress: bool = True,
     actor: Any = None,
 ) -> dict[str, int]:
-    """Load households and persons; returns counts of what was inserted."""
+    """Load households and persons; returns counts of what was inserted.
+
+    The two files are read row group by row group, side by side (`doudi synth` writes the persons of
+    households row group i into persons row group i), so memory stays bounded at any scale."""
     persons_path, households_path = Path(persons_path), Path(households_path)
     for path in (persons_path, households_path):
         if not path.exists():
             raise ApplicationError(f"文件不存在：{path}", field="path")
-    tag = _file_tag(households_path)
-    prefix = f"synth:{tag}:"
-    households_table = pq.read_table(households_path)
-    households = {row["household_id"]: row for row in households_table.to_pylist()}
-    villages = sorted({(row["village_code"], row["village_name"]) for row in households.values()})
-
+    prefix = f"synth:{_file_tag(households_path)}:"
+    households_file = pq.ParquetFile(households_path)
+    persons_file = pq.ParquetFile(persons_path)
+    if households_file.num_row_groups != persons_file.num_row_groups:
+        raise ApplicationError(
+            "人员文件与家庭文件的分组数不一致：请使用 doudi synth 同一次生成的两个文件",
+            field="path",
+        )
+    counts = {
+        "households": 0,
+        "persons": 0,
+        "memberships": 0,
+        "bank_accounts": 0,
+        "skipped_households": 0,
+    }
     with transaction.atomic():
-        villages_ensure(Division, villages)
-        already = {
-            int(ref.removeprefix(prefix))
-            for ref in Household.objects.filter(external_ref__startswith=prefix).values_list(
-                "external_ref", flat=True
-            )
-        }
-        village_rows = {
-            d.code: d for d in Division.objects.filter(code__in=[code for code, _ in villages])
-        }
-        members_by_household: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        persons_file = pq.ParquetFile(persons_path)
+        villages_ensure(Division, _villages(households_file))
+        village_rows: dict[str, Division] = {}
         bar = tqdm(
             total=persons_file.metadata.num_rows, unit="人", desc="导入人员", disable=not progress
         )
-        counts = {
-            "households": 0,
-            "persons": 0,
-            "memberships": 0,
-            "bank_accounts": 0,
-            "skipped_households": 0,
-        }
-        pending: list[int] = []
-        for batch in persons_file.iter_batches(batch_size=20000):
-            for row in batch.to_pylist():
-                if row["household_id"] not in members_by_household:
-                    pending.append(row["household_id"])
-                members_by_household[row["household_id"]].append(row)
-            bar.update(batch.num_rows)
-            # Persons are written household by household in generation order; flush complete ones.
-            while len(pending) > BATCH_HOUSEHOLDS:
-                chunk, pending = pending[:BATCH_HOUSEHOLDS], pending[BATCH_HOUSEHOLDS:]
+        for group in range(households_file.num_row_groups):
+            households = {
+                row["household_id"]: row
+                for row in households_file.read_row_group(group).to_pylist()
+            }
+            members: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            persons = persons_file.read_row_group(group)
+            for row in persons.to_pylist():
+                if row["household_id"] not in households:
+                    raise ApplicationError(
+                        f"人员 {row['person_id']} 所属家庭 {row['household_id']} 不在对应的家庭分组中",
+                        field="path",
+                    )
+                members[row["household_id"]].append(row)
+            needed = {row["village_code"] for row in households.values()} - set(village_rows)
+            village_rows.update((d.code, d) for d in Division.objects.filter(code__in=needed))
+            ids = list(households)
+            for start in range(0, len(ids), BATCH_HOUSEHOLDS):
                 _write_chunk(
-                    chunk,
+                    ids[start : start + BATCH_HOUSEHOLDS],
                     households,
-                    members_by_household,
+                    members,
                     village_rows,
-                    already,
                     prefix,
                     counts,
                     actor,
                 )
-        _write_chunk(
-            pending, households, members_by_household, village_rows, already, prefix, counts, actor
-        )
+            bar.update(persons.num_rows)
         bar.close()
         audit_event_record(
             actor=actor,
             action="registry.imported",
             object_type="registry.import",
-            object_id=tag,
+            object_id=prefix.removesuffix(":"),
             parameters={
                 "persons_file": persons_path.name,
                 "households_file": households_path.name,
@@ -118,138 +120,157 @@ def registry_import_parquet(
     return counts
 
 
+def _villages(households_file: pq.ParquetFile) -> list[tuple[str, str]]:
+    villages: dict[str, str] = {}
+    for group in range(households_file.num_row_groups):
+        table = households_file.read_row_group(group, columns=["village_code", "village_name"])
+        for code, name in zip(
+            table.column("village_code").to_pylist(),
+            table.column("village_name").to_pylist(),
+            strict=True,
+        ):
+            villages.setdefault(code, name)
+    return sorted(villages.items())
+
+
+def _with_history(model: Any, rows: list[dict[str, Any]], *, actor: Any, now: Any) -> None:
+    """Insert rows and, for each, its creation record in the model's history table."""
+    insert_rows(model, rows)
+    history_model = model.history.model
+    history_columns = [field.column for field in history_model._meta.concrete_fields]
+    history_ids = reserve_ids(history_model, len(rows))
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    insert_rows(
+        history_model,
+        (
+            {
+                **{column: row[column] for column in history_columns if column in row},
+                "history_id": history_id,
+                "history_date": now,
+                "history_change_reason": IMPORT_REASON,
+                "history_type": "+",
+                "history_user_id": user_id,
+            }
+            for row, history_id in zip(rows, history_ids, strict=True)
+        ),
+    )
+
+
 def _write_chunk(
     household_ids: list[int],
     households: dict[int, dict[str, Any]],
     members_by_household: dict[int, list[dict[str, Any]]],
     village_rows: dict[str, Division],
-    already: set[int],
     prefix: str,
     counts: dict[str, int],
     actor: Any,
 ) -> None:
+    refs = [f"{prefix}{hid}" for hid in household_ids]
+    already = {
+        int(ref.removeprefix(prefix))
+        for ref in Household.objects.filter(external_ref__in=refs).values_list(
+            "external_ref", flat=True
+        )
+    }
     new_ids = [hid for hid in household_ids if hid not in already]
     counts["skipped_households"] += len(household_ids) - len(new_ids)
+    members = {hid: members_by_household.pop(hid, []) for hid in household_ids}
     if not new_ids:
-        for hid in household_ids:
-            members_by_household.pop(hid, None)
         return
-    household_objects = []
+    now = timezone.now()
+    today = timezone.localdate()
+    household_pks = dict(zip(new_ids, reserve_ids(Household, len(new_ids)), strict=True))
+    household_rows = []
     for hid in new_ids:
         row = households[hid]
         village = village_rows[row["village_code"]]
-        household_objects.append(
-            Household(
-                village=village,
-                province_code=village.province_code,
-                city_code=village.city_code,
-                county_code=village.county_code,
-                township_code=village.township_code,
-                village_code=village.code,
-                address=row["address"],
-                area_type=row["area_type"],
-                external_ref=f"{prefix}{hid}",
-            )
+        household_rows.append(
+            {
+                "id": household_pks[hid],
+                "created_at": now,
+                "updated_at": now,
+                "public_id": uuid.uuid4(),
+                "village_id": village.code,
+                "province_code": village.province_code,
+                "city_code": village.city_code,
+                "county_code": village.county_code,
+                "township_code": village.township_code,
+                "village_code": village.code,
+                "address": row["address"],
+                "area_type": row["area_type"],
+                "external_ref": f"{prefix}{hid}",
+            }
         )
-    created_households = bulk_create_with_history(
-        household_objects,
-        Household,
-        batch_size=1000,
-        default_user=actor,
-        default_change_reason=IMPORT_REASON,
-    )
-    by_ref = {h.external_ref: h for h in created_households}
-    if any(h.pk is None for h in created_households):
-        by_ref = {
-            h.external_ref: h for h in Household.objects.filter(external_ref__in=list(by_ref))
-        }
+    _with_history(Household, household_rows, actor=actor, now=now)
 
-    person_objects, member_rows, accounts = [], [], []
+    person_count = sum(len(members[hid]) for hid in new_ids)
+    person_pks = iter(reserve_ids(Person, person_count))
+    membership_pks = iter(reserve_ids(Membership, person_count))
+    person_rows, membership_rows, account_rows = [], [], []
     for hid in new_ids:
-        for row in members_by_household.pop(hid):
+        for row in members[hid]:
             number = row["id_number"]
-            person = Person(
-                name=row["name"],
-                id_number_encrypted=id_number_encrypt(number),
-                id_number_hash=id_number_hash(number),
-                id_number_masked=idcard.mask(number),
-                sex=row["sex"],
-                birth_date=row["birth_date"],
-                hukou_region_id=row["hukou_region_code"],
-                hukou_type=row["hukou_type"],
-                residence_region_id=row["residence_region_code"],
-                phone=row["phone"] or "",
-                disability_type=row["disability_type"] or "",
-                disability_grade=row["disability_grade"],
-                labour_capacity=row["labour_capacity"],
-                serious_illness=row["serious_illness"],
-                schooling=row["schooling"],
-                vital_status=row["vital_status"],
+            person_pk = next(person_pks)
+            person_rows.append(
+                {
+                    "id": person_pk,
+                    "created_at": now,
+                    "updated_at": now,
+                    "public_id": uuid.uuid4(),
+                    "name": row["name"],
+                    "id_number_encrypted": id_number_encrypt(number),
+                    "id_number_hash": id_number_hash(number),
+                    "id_number_masked": idcard.mask(number),
+                    "sex": row["sex"],
+                    "birth_date": row["birth_date"],
+                    "hukou_region_id": row["hukou_region_code"],
+                    "hukou_type": row["hukou_type"],
+                    "residence_region_id": row["residence_region_code"],
+                    "phone": row["phone"] or "",
+                    "disability_type": row["disability_type"] or "",
+                    "disability_grade": row["disability_grade"],
+                    "labour_capacity": row["labour_capacity"],
+                    "serious_illness": row["serious_illness"],
+                    "schooling": row["schooling"],
+                    "vital_status": row["vital_status"],
+                    "date_of_death": row.get("date_of_death"),
+                }
             )
-            person_objects.append(person)
-            member_rows.append((by_ref[f"{prefix}{hid}"], person, row))
-    for hid in household_ids:
-        members_by_household.pop(hid, None)
-    created_persons = bulk_create_with_history(
-        person_objects,
-        Person,
-        batch_size=1000,
-        default_user=actor,
-        default_change_reason=IMPORT_REASON,
-    )
-    if any(p.pk is None for p in created_persons):
-        ids = dict(
-            Person.objects.filter(
-                id_number_hash__in=[p.id_number_hash for p in person_objects]
-            ).values_list("id_number_hash", "id")
-        )
-        for person in person_objects:
-            person.pk = ids[person.id_number_hash]
-    memberships = []
-    for household, person, row in member_rows:
-        memberships.append(
-            Membership(
-                household=household,
-                person=person,
-                relation=row["relation"],
-                is_counted=row["counted"],
-                exclusion_reason=row["exclusion_reason"] or "",
-                joined_on=row["birth_date"]
-                if row["relation"] in ("child", "grandchild")
-                else _default_joined(),
+            membership_rows.append(
+                {
+                    "id": next(membership_pks),
+                    "created_at": now,
+                    "updated_at": now,
+                    "household_id": household_pks[hid],
+                    "person_id": person_pk,
+                    "relation": row["relation"],
+                    "is_counted": row["counted"],
+                    "exclusion_reason": row["exclusion_reason"] or "",
+                    "is_active": True,
+                    "joined_on": today,
+                    "left_on": None,
+                }
             )
-        )
-        if row.get("bank_account"):
-            number = row["bank_account"]
-            accounts.append(
-                BankAccount(
-                    person=person,
-                    bank_name="合成数据银行",
-                    account_number_encrypted=field_encrypt(number),
-                    account_number_masked=_mask_account(number),
+            if row.get("bank_account"):
+                account = row["bank_account"]
+                account_rows.append(
+                    {
+                        "created_at": now,
+                        "updated_at": now,
+                        "person_id": person_pk,
+                        "bank_name": "合成数据银行",
+                        "account_number_encrypted": field_encrypt(account),
+                        "account_number_masked": _mask_account(account),
+                        "is_primary": True,
+                        "is_active": True,
+                    }
                 )
-            )
-    bulk_create_with_history(
-        memberships,
-        Membership,
-        batch_size=1000,
-        default_user=actor,
-        default_change_reason=IMPORT_REASON,
-    )
-    bulk_create_with_history(
-        accounts,
-        BankAccount,
-        batch_size=1000,
-        default_user=actor,
-        default_change_reason=IMPORT_REASON,
-    )
-    counts["households"] += len(household_objects)
-    counts["persons"] += len(person_objects)
-    counts["memberships"] += len(memberships)
-    counts["bank_accounts"] += len(accounts)
-
-
-def _default_joined():  # type: ignore[no-untyped-def]
-    from django.utils import timezone
-
-    return timezone.localdate()
+    _with_history(Person, person_rows, actor=actor, now=now)
+    _with_history(Membership, membership_rows, actor=actor, now=now)
+    for account, pk in zip(account_rows, reserve_ids(BankAccount, len(account_rows)), strict=True):
+        account["id"] = pk
+    _with_history(BankAccount, account_rows, actor=actor, now=now)
+    counts["households"] += len(household_rows)
+    counts["persons"] += len(person_rows)
+    counts["memberships"] += len(membership_rows)
+    counts["bank_accounts"] += len(account_rows)

@@ -609,7 +609,9 @@ def _luhn_valid(number: str) -> bool:
 
 
 @transaction.atomic
-def bank_account_add(*, actor: Actor, person: Person, bank_name: str, account_number: str, reason: str) -> BankAccount:
+def bank_account_add(
+    *, actor: Actor, person: Person, bank_name: str, account_number: str, reason: str
+) -> BankAccount:
     """Register the account benefits are paid into; it replaces the previous primary account."""
     from doudi.core.id_protection import field_encrypt
 
@@ -620,12 +622,18 @@ def bank_account_add(*, actor: Actor, person: Person, bank_name: str, account_nu
     if not bank_name.strip():
         raise _error("开户行不能为空", field="bank_name", code=Code.INVALID_VALUE)
     if not number.isdigit() or not 12 <= len(number) <= 19:
-        raise _error("银行账号须为 12 至 19 位数字", field="account_number", code=Code.INVALID_VALUE)
+        raise _error(
+            "银行账号须为 12 至 19 位数字", field="account_number", code=Code.INVALID_VALUE
+        )
     if len(number) >= 16 and not _luhn_valid(number):
         raise _error("银行卡号校验位错误，请核对", field="account_number", code=Code.INVALID_VALUE)
-    for previous in BankAccount.objects.select_for_update().filter(person=person, is_active=True, is_primary=True):
+    for previous in BankAccount.objects.select_for_update().filter(
+        person=person, is_active=True, is_primary=True
+    ):
         previous.is_primary = False
-        _with_history(previous, actor=actor, reason=reason).save(update_fields=["is_primary", "updated_at"])
+        _with_history(previous, actor=actor, reason=reason).save(
+            update_fields=["is_primary", "updated_at"]
+        )
     account = BankAccount(
         person=person,
         bank_name=bank_name.strip(),
@@ -638,6 +646,10 @@ def bank_account_add(*, actor: Actor, person: Person, bank_name: str, account_nu
         action="bank_account.added",
         obj=account,
         region_code=person.residence_region_id,
-        parameters={"reason": reason, "person": str(person.public_id), "masked": account.account_number_masked},
+        parameters={
+            "reason": reason,
+            "person": str(person.public_id),
+            "masked": account.account_number_masked,
+        },
     )
     return account

@@ -45,13 +45,21 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     role_labels = [Role(role).label for role in actor.roles]
     today = timezone.localdate()
     deadlines = [
-        (deadline, working_days_between(today, deadline.due_date).days if deadline.due_date > today else 0)
+        (
+            deadline,
+            working_days_between(today, deadline.due_date).days if deadline.due_date > today else 0,
+        )
         for deadline in deadline_list_open(region_prefix=actor.region_prefix())
     ]
     return render(
         request,
         "web/dashboard.html",
-        {"statistics": statistics, "role_labels": role_labels, "deadlines": deadlines, "today": today},
+        {
+            "statistics": statistics,
+            "role_labels": role_labels,
+            "deadlines": deadlines,
+            "today": today,
+        },
     )
 
 

@@ -5,7 +5,11 @@ from doudi.core.checks import demo_secrets_check
 
 @override_settings(DB_ENGINE="postgres", DEBUG=False, DOUDI_ALLOW_DEMO_SECRETS=False)
 def test_it_refuses_the_demo_secrets_on_postgresql():
-    assert [error.id for error in demo_secrets_check(None)] == ["doudi.E001", "doudi.E002", "doudi.E003"]
+    assert [error.id for error in demo_secrets_check(None)] == [
+        "doudi.E001",
+        "doudi.E002",
+        "doudi.E003",
+    ]
 
 
 @override_settings(

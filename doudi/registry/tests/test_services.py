@@ -364,13 +364,25 @@ def test_a_new_bank_account_becomes_primary_and_the_old_one_is_kept(caseworker, 
 
     head = household.memberships.get(relation="head").person
     first = services.bank_account_add(
-        actor=caseworker, person=head, bank_name="合成数据银行", account_number="9999990000000000006", reason="开户"
+        actor=caseworker,
+        person=head,
+        bank_name="合成数据银行",
+        account_number="9999990000000000006",
+        reason="开户",
     )
     second = services.bank_account_add(
-        actor=caseworker, person=head, bank_name="合成农商行", account_number="9999 9900 0000 0000 014", reason="换卡"
+        actor=caseworker,
+        person=head,
+        bank_name="合成农商行",
+        account_number="9999 9900 0000 0000 014",
+        reason="换卡",
     )
 
-    rows = list(BankAccount.objects.filter(person=head).order_by("id").values_list("bank_name", "is_primary"))
+    rows = list(
+        BankAccount.objects.filter(person=head)
+        .order_by("id")
+        .values_list("bank_name", "is_primary")
+    )
     assert rows == [("合成数据银行", False), ("合成农商行", True)]
     assert second.account_number_masked == "9999***********0014"
     assert field_decrypt(second.account_number_encrypted) == "9999990000000000014"
@@ -383,9 +395,16 @@ def test_a_bank_card_number_with_a_bad_check_digit_is_refused(caseworker, househ
     head = household.memberships.get(relation="head").person
     with pytest.raises(ApplicationError) as error:
         services.bank_account_add(
-            actor=caseworker, person=head, bank_name="合成数据银行", account_number="9999990000000000001", reason="开户"
+            actor=caseworker,
+            person=head,
+            bank_name="合成数据银行",
+            account_number="9999990000000000001",
+            reason="开户",
         )
-    assert (error.value.field, error.value.message) == ("account_number", "银行卡号校验位错误，请核对")
+    assert (error.value.field, error.value.message) == (
+        "account_number",
+        "银行卡号校验位错误，请核对",
+    )
     assert BankAccount.objects.count() == 0
 
 
@@ -397,7 +416,11 @@ def test_a_database_dump_reveals_no_id_number_or_account_in_clear(caseworker, ho
     # given
     head = household.memberships.get(relation="head").person
     services.bank_account_add(
-        actor=caseworker, person=head, bank_name="合成数据银行", account_number="9999990000000000006", reason="开户"
+        actor=caseworker,
+        person=head,
+        bank_name="合成数据银行",
+        account_number="9999990000000000006",
+        reason="开户",
     )
     numbers = [id_number_decrypt(p.id_number_encrypted) for p in Person.objects.all()]
 

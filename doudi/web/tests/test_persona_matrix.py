@@ -192,7 +192,11 @@ API_ROWS = [
         "POST",
         lambda c: f"/api/persons/{c['head'].public_id}/bank-accounts",
         {**WRITE, "anonymous": 401},
-        body=lambda c: {"bank_name": "合成数据银行", "account_number": "9999990000000000006", "reason": "登记发放账户"},
+        body=lambda c: {
+            "bank_name": "合成数据银行",
+            "account_number": "9999990000000000006",
+            "reason": "登记发放账户",
+        },
         writes=True,
     ),
     Row(

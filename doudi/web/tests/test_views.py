@@ -131,18 +131,26 @@ def test_a_user_without_a_staff_profile_is_refused(db):
     assert "该账号未配置工作人员信息" in response.content.decode()
 
 
-def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisional(caseworker_user, outsider_user):
+def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisional(
+    caseworker_user, outsider_user
+):
     import datetime as dt
 
     import time_machine
 
     from doudi.core.calendar import deadline_open
 
-    with time_machine.travel(dt.datetime(2026, 12, 21, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
+    with time_machine.travel(
+        dt.datetime(2026, 12, 21, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ):
         # given: a 10-working-day deadline from 2026-12-21 reaches into 2027, which has no schedule yet
         deadline_open(
-            object_type="intake.application", object_id="7", kind="accept", region_code="350112001001",
-            start_date=dt.date(2026, 12, 21), working_days=10,
+            object_type="intake.application",
+            object_id="7",
+            kind="accept",
+            region_code="350112001001",
+            start_date=dt.date(2026, 12, 21),
+            working_days=10,
         )
         # when
         own = _client(caseworker_user).get("/")
@@ -150,6 +158,10 @@ def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisiona
 
     # then
     ((deadline, remaining),) = own.context["deadlines"]
-    assert (deadline.due_date, deadline.is_provisional, remaining) == (dt.date(2027, 1, 4), True, 10)
+    assert (deadline.due_date, deadline.is_provisional, remaining) == (
+        dt.date(2027, 1, 4),
+        True,
+        10,
+    )
     assert 'data-testid="provisional"' in own.content.decode()
     assert other.context["deadlines"] == []

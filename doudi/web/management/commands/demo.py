@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.accounts.demo_staff import DEMO_PASSWORD, demo_staff_ensure
+from doudi.accounts.models import Role
 from doudi.accounts.services import api_token_create
 from doudi.registry.services import registry_import_parquet
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         accounts = demo_staff_ensure(options["county"])
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account, region in accounts:
-            roles = "、".join(account.roles)
+            roles = "、".join(Role(role).label for role in account.roles)
             self.stdout.write(
                 f"  {account.username:<16} {account.display_name:<16} {region:<10} {roles}"
             )
