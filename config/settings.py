@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves Swagger UI from its own static files (otherwise it links a CDN)
     "doudi.core",
     "doudi.accounts",
     "doudi.registry",

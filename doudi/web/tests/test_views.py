@@ -165,3 +165,13 @@ def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisiona
     )
     assert 'data-testid="provisional"' in own.content.decode()
     assert other.context["deadlines"] == []
+
+
+@pytest.mark.parametrize("url", ["/login/", "/api/docs", "/"])
+def test_no_page_loads_anything_from_another_host(url, caseworker_user):
+    import re
+
+    page = _client(caseworker_user).get(url).content.decode()
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
+    assert external == []
+    assert "cdn" not in page.lower()
