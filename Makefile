@@ -44,6 +44,7 @@ test-postgres: install assets  ## the same suite against PostgreSQL on 127.0.0.1
 
 lint: install  ## ruff
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 check: lint test  ## lint and test
 

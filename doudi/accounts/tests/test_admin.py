@@ -47,7 +47,12 @@ def test_an_unknown_role_is_refused_and_nothing_changes(admin_user, caseworker_u
     profile = StaffProfile.objects.get(user=caseworker_user)
     response = client.post(
         f"/admin/accounts/staffprofile/{profile.pk}/change/",
-        {"user": caseworker_user.pk, "org_unit": profile.org_unit_id, "display_name": "x", "roles": ["king"]},
+        {
+            "user": caseworker_user.pk,
+            "org_unit": profile.org_unit_id,
+            "display_name": "x",
+            "roles": ["king"],
+        },
     )
     assert response.status_code == 200
     profile.refresh_from_db()
