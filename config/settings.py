@@ -91,6 +91,9 @@ elif DB_ENGINE == "postgres":
             "HOST": env_str("DOUDI_DB_HOST", "127.0.0.1"),
             "PORT": env_int("DOUDI_DB_PORT", 5432),
             "CONN_MAX_AGE": env_int("DOUDI_DB_CONN_MAX_AGE", 60),
+            # Server-side binding lets psycopg prepare statements that a connection repeats, so
+            # PostgreSQL plans a search once instead of on every request.
+            "OPTIONS": {"server_side_binding": env_bool("DOUDI_DB_SERVER_SIDE_BINDING", True)},
         }
     }
 else:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,6 +13,7 @@ from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Division
 
 TOKEN_PREFIX = "dd_"
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def org_unit_get_or_create(
@@ -75,7 +77,10 @@ def api_token_authenticate(*, token: str):
     )
     if record is None or not record.user.is_active:
         return None
-    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Recorded at most every few minutes: a write on every request would cost a commit each time.
+    if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record.user
 
 

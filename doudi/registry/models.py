@@ -140,6 +140,12 @@ class Household(BaseModel):
         verbose_name = "家庭"
         verbose_name_plural = "家庭"
         ordering = ["village_code", "id"]
+        # Scoped lists page in id order within a region: one index per level keeps that a range scan.
+        indexes = [
+            models.Index(fields=["county_code", "id"], name="household_county_id"),
+            models.Index(fields=["township_code", "id"], name="household_township_id"),
+            models.Index(fields=["village_code", "id"], name="household_village_id"),
+        ]
 
     def __str__(self) -> str:
         return self.address

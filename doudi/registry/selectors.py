@@ -9,7 +9,7 @@ from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
@@ -62,32 +62,36 @@ class HouseholdSummary:
 
 
 def _summaries(households: QuerySet[Household]) -> list[HouseholdSummary]:
+    """Two queries and plain values: a search result page must stay cheap at a million persons."""
     rows = list(
-        households.prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(is_active=True)
-                .select_related("person")
-                .order_by("id"),
-                to_attr="active_memberships",
-            )
+        households.values(
+            "id", "public_id", "address", "village_code", "township_code", "county_code"
         )
     )
+    members: dict[int, list[tuple[str, bool, str, str]]] = {row["id"]: [] for row in rows}
+    for household_id, relation, is_counted, name, masked in (
+        Membership.objects.filter(household_id__in=list(members), is_active=True)
+        .order_by("id")
+        .values_list(
+            "household_id", "relation", "is_counted", "person__name", "person__id_number_masked"
+        )
+    ):
+        members[household_id].append((relation, is_counted, name, masked))
     result = []
-    for household in rows:
-        members = household.active_memberships
-        head = next((m.person for m in members if m.relation == "head"), None)
+    for row in rows:
+        household_members = members[row["id"]]
+        head = next((m for m in household_members if m[0] == "head"), None)
         result.append(
             HouseholdSummary(
-                public_id=household.public_id,
-                address=household.address,
-                village_code=household.village_code,
-                township_code=household.township_code,
-                county_code=household.county_code,
-                head_name=head.name if head else "",
-                head_id_number_masked=head.id_number_masked if head else "",
-                member_count=len(members),
-                counted_count=sum(1 for m in members if m.is_counted),
+                public_id=row["public_id"],
+                address=row["address"],
+                village_code=row["village_code"],
+                township_code=row["township_code"],
+                county_code=row["county_code"],
+                head_name=head[2] if head else "",
+                head_id_number_masked=head[3] if head else "",
+                member_count=len(household_members),
+                counted_count=sum(1 for m in household_members if m[1]),
             )
         )
     return result
@@ -130,11 +134,17 @@ def household_search(
         )
         households = households.filter(pk__in=members.values("household_id"))
     if name:
-        members = Membership.objects.filter(is_active=True, person__name__startswith=name)
+        # A full name matches exactly (an index lookup whatever the name); a single character is
+        # taken as a surname and matches by prefix.
+        lookup = {"person__name__startswith": name} if len(name) == 1 else {"person__name": name}
+        members = Membership.objects.filter(is_active=True, **lookup)
         households = households.filter(pk__in=members.values("household_id"))
     if region_code:
         if not region_code.isdigit() or len(region_code) not in (6, 9, 12):
             raise ApplicationError(f"区划代码格式不正确：{region_code}", field="region_code")
+        prefix = actor.region_prefix()
+        if not (region_code.startswith(prefix) or prefix.startswith(region_code)):
+            return []  # a region outside the actor's own: nothing to find, and no query to run
         field = {6: "county_code", 9: "township_code", 12: "village_code"}[len(region_code)]
         households = households.filter(**{field: region_code})
     return _summaries(households.order_by("id")[offset : offset + limit])

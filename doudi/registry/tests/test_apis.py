@@ -107,13 +107,17 @@ def test_it_finds_a_household_by_id_number_name_and_region(api, household):
     for query in (
         f"id_number={number}",
         f"id_number={number.lower()}",
-        "name=林建",
+        "name=林建国",
+        "name=林",
         "region_code=350112001001",
     ):
         response = api("get", f"/api/households?{query}")
         assert response.status_code == 200, query
         assert [row["public_id"] for row in response.json()] == [str(household.public_id)], query
     assert api("get", "/api/households?name=王").json() == []
+    assert (
+        api("get", "/api/households?name=林建").json() == []
+    )  # a partial given name is not a surname
 
 
 def test_a_search_without_criteria_is_refused_in_chinese(api):

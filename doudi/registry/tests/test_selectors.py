@@ -53,3 +53,13 @@ def test_search_limits_are_checked(caseworker):
 def test_summary_counts_members_and_counted_members(caseworker, household):
     (summary,) = selectors.household_search(actor=caseworker, name="林小雨")
     assert (summary.head_name, summary.member_count, summary.counted_count) == ("林建国", 3, 3)
+
+
+def test_a_region_code_outside_the_actors_region_finds_nothing(
+    caseworker, household, other_household
+):
+    assert selectors.household_search(actor=caseworker, region_code="350112002") == []
+    assert selectors.household_search(actor=caseworker, region_code="350102") == []
+    assert [
+        s.address for s in selectors.household_search(actor=caseworker, region_code="350112")
+    ] == ["吴航街道兴华社区1号"]
