@@ -107,10 +107,53 @@ def _check_choice(
         )
 
 
-def _validate_person_facts(facts: PersonFacts, *, field_prefix: str) -> idcard.IdCardResult:
-    name = facts.name.strip()
-    if not name:
+def _validate_person_fields(
+    *,
+    name: str,
+    hukou_type: str,
+    schooling: str,
+    vital_status: str,
+    disability_type: str,
+    disability_grade: int | None,
+    field_prefix: str = "",
+) -> None:
+    """The checks every person record passes, on creation and on every change."""
+    if not name.strip():
         raise _error("姓名不能为空", field=f"{field_prefix}name", code=Code.INVALID_VALUE)
+    _check_choice(hukou_type, AreaType, field=f"{field_prefix}hukou_type", label="户口性质")
+    _check_choice(schooling, Schooling, field=f"{field_prefix}schooling", label="在学情况")
+    _check_choice(vital_status, VitalStatus, field=f"{field_prefix}vital_status", label="生存状态")
+    _check_choice(
+        disability_type,
+        DisabilityType,
+        field=f"{field_prefix}disability_type",
+        label="残疾类别",
+        allow_blank=True,
+    )
+    if bool(disability_type) != (disability_grade is not None):
+        raise _error(
+            "残疾类别和残疾等级须同时填写或同时为空",
+            field=f"{field_prefix}disability_grade",
+            code=Code.INVALID_VALUE,
+        )
+    if disability_grade is not None and not 1 <= disability_grade <= 4:
+        raise _error(
+            f"残疾等级只能是 1 至 4 级，而不是 {disability_grade}",
+            field=f"{field_prefix}disability_grade",
+            code=Code.INVALID_VALUE,
+        )
+
+
+def _validate_person_facts(facts: PersonFacts, *, field_prefix: str) -> idcard.IdCardResult:
+    _validate_person_fields(
+        name=facts.name,
+        hukou_type=facts.hukou_type,
+        schooling=facts.schooling,
+        vital_status=facts.vital_status,
+        disability_type=facts.disability_type,
+        disability_grade=facts.disability_grade,
+        field_prefix=field_prefix,
+    )
     parsed = idcard.parse(facts.id_number, today=timezone.localdate())
     if not parsed.valid:
         reasons = "；".join(error.message for error in parsed.errors)
@@ -118,30 +161,6 @@ def _validate_person_facts(facts: PersonFacts, *, field_prefix: str) -> idcard.I
             f"身份证号码无效：{reasons}",
             field=f"{field_prefix}id_number",
             code=Code.INVALID_ID_NUMBER,
-        )
-    _check_choice(facts.hukou_type, AreaType, field=f"{field_prefix}hukou_type", label="户口性质")
-    _check_choice(facts.schooling, Schooling, field=f"{field_prefix}schooling", label="在学情况")
-    _check_choice(
-        facts.vital_status, VitalStatus, field=f"{field_prefix}vital_status", label="生存状态"
-    )
-    _check_choice(
-        facts.disability_type,
-        DisabilityType,
-        field=f"{field_prefix}disability_type",
-        label="残疾类别",
-        allow_blank=True,
-    )
-    if bool(facts.disability_type) != (facts.disability_grade is not None):
-        raise _error(
-            "残疾类别和残疾等级须同时填写或同时为空",
-            field=f"{field_prefix}disability_grade",
-            code=Code.INVALID_VALUE,
-        )
-    if facts.disability_grade is not None and not 1 <= facts.disability_grade <= 4:
-        raise _error(
-            f"残疾等级只能是 1 至 4 级，而不是 {facts.disability_grade}",
-            field=f"{field_prefix}disability_grade",
-            code=Code.INVALID_VALUE,
         )
     return parsed
 
@@ -239,17 +258,14 @@ def person_update(*, actor: Actor, person: Person, changes: dict[str, Any], reas
             person.residence_region = residence
         else:
             setattr(person, key, value)
-    facts = PersonFacts(
+    _validate_person_fields(
         name=person.name,
-        id_number="",
-        hukou_region_code=person.hukou_region_id,
         hukou_type=person.hukou_type,
-        disability_type=person.disability_type,
-        disability_grade=person.disability_grade,
         schooling=person.schooling,
         vital_status=person.vital_status,
+        disability_type=person.disability_type,
+        disability_grade=person.disability_grade,
     )
-    _validate_choices_only(facts)
     if person.vital_status == VitalStatus.DECEASED and person.date_of_death is None:
         raise _error("登记死亡时须填写死亡日期", field="date_of_death", code=Code.INVALID_VALUE)
     _with_history(person, actor=actor, reason=reason).save()
@@ -265,33 +281,6 @@ def person_update(*, actor: Actor, person: Person, changes: dict[str, Any], reas
         },
     )
     return person
-
-
-def _validate_choices_only(facts: PersonFacts) -> None:
-    if not facts.name.strip():
-        raise _error("姓名不能为空", field="name", code=Code.INVALID_VALUE)
-    _check_choice(facts.hukou_type, AreaType, field="hukou_type", label="户口性质")
-    _check_choice(facts.schooling, Schooling, field="schooling", label="在学情况")
-    _check_choice(facts.vital_status, VitalStatus, field="vital_status", label="生存状态")
-    _check_choice(
-        facts.disability_type,
-        DisabilityType,
-        field="disability_type",
-        label="残疾类别",
-        allow_blank=True,
-    )
-    if bool(facts.disability_type) != (facts.disability_grade is not None):
-        raise _error(
-            "残疾类别和残疾等级须同时填写或同时为空",
-            field="disability_grade",
-            code=Code.INVALID_VALUE,
-        )
-    if facts.disability_grade is not None and not 1 <= facts.disability_grade <= 4:
-        raise _error(
-            f"残疾等级只能是 1 至 4 级，而不是 {facts.disability_grade}",
-            field="disability_grade",
-            code=Code.INVALID_VALUE,
-        )
 
 
 def _jsonable(value: Any) -> Any:
