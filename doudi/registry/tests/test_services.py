@@ -437,3 +437,44 @@ def test_a_database_dump_reveals_no_id_number_or_account_in_clear(caseworker, ho
     for number in numbers:
         assert number not in text
     assert "9999990000000000006" not in text
+
+
+def test_a_double_count_caught_by_the_database_is_translated_not_raised_raw(caseworker, household):
+    """As in a race, when another request counted the person between our check and our insert."""
+    from doudi.registry.services.households import _membership_create
+
+    head = household.memberships.get(relation="head").person
+    other = register_household(caseworker, address="吴航街道兴华社区5号")
+    before = Membership.objects.count()
+
+    with pytest.raises(ApplicationError) as error:
+        _membership_create(
+            actor=caseworker,
+            household=other,
+            person=head,
+            spec=MemberSpec(relation="spouse", person=head),
+            joined_on=date(2026, 11, 1),
+            reason="并发登记",
+            field="",
+        )
+
+    assert error.value.extra["code"] == "already_counted_elsewhere"
+    assert Membership.objects.count() == before
+
+
+def test_a_second_head_caught_by_the_database_is_translated(caseworker, household):
+    from doudi.registry.services.households import _membership_create
+
+    with pytest.raises(ApplicationError) as error:
+        _membership_create(
+            actor=caseworker,
+            household=household,
+            person=services.person_create(
+                actor=caseworker, facts=person_facts("林二", date(1990, 1, 2)), reason="登记"
+            ),
+            spec=MemberSpec(relation="head", facts=None),
+            joined_on=date(2026, 11, 1),
+            reason="并发登记",
+            field="",
+        )
+    assert error.value.extra["code"] == "second_head"
