@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "doudi.core",
     "doudi.accounts",
     "doudi.registry",
+    "doudi.standards",
     "doudi.synth",
     "doudi.web",
 ]

@@ -14,6 +14,8 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     REGION_STATISTICS_VIEW = "region.statistics_view"
     CALENDAR_MANAGE = "calendar.manage"
+    STANDARDS_VIEW = "standards.view"
+    STANDARDS_MANAGE = "standards.manage"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -35,6 +37,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.AUDIT_VIEW: frozenset({Role.AUDITOR, Role.ADMIN}),
     Permission.REGION_STATISTICS_VIEW: frozenset(set(Role)),
     Permission.CALENDAR_MANAGE: frozenset({Role.ADMIN}),
+    Permission.STANDARDS_VIEW: frozenset(set(Role)),
+    # Local standards are set by the civil-affairs bureau of the city or county (POLICY.md §8.4).
+    Permission.STANDARDS_MANAGE: frozenset({Role.COUNTY_OFFICER}),
 }
 
 PERMISSION_LABELS = {
@@ -44,6 +49,8 @@ PERMISSION_LABELS = {
     Permission.AUDIT_VIEW: "查看审计日志",
     Permission.REGION_STATISTICS_VIEW: "查看辖区统计",
     Permission.CALENDAR_MANAGE: "维护节假日安排",
+    Permission.STANDARDS_VIEW: "查看保障标准",
+    Permission.STANDARDS_MANAGE: "调整地方保障标准",
 }
 
 

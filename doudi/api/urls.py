@@ -4,6 +4,7 @@ from doudi.api.auth import session_auth, token_auth
 from doudi.api.errors import install_error_handlers
 from doudi.core.apis import router as core_router
 from doudi.registry.apis import router as registry_router
+from doudi.standards.apis import router as standards_router
 
 api = NinjaAPI(
     title="兜底 Doudi API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", standards_router)

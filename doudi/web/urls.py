@@ -16,5 +16,6 @@ urlpatterns = [
     path("households/", views.household_search, name="household_search"),
     path("households/<str:public_id>/", views.household_detail, name="household_detail"),
     path("persons/<str:public_id>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
+    path("standards/", views.standards, name="standards"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -129,3 +129,53 @@ def person_reveal_id(request: HttpRequest, actor: Actor, public_id: str) -> Http
 @require_http_methods(["GET"])
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def standards(request: HttpRequest, actor: Actor) -> HttpResponse:
+    from datetime import date
+
+    from doudi.standards.models import AreaScope, LocalParameter
+    from doudi.standards.selectors import local_standard_list
+    from doudi.standards.services import local_standard_set
+
+    form = {
+        key: request.POST.get(key, "").strip()
+        for key in ("region_code", "amount", "effective_from", "document", "reason", "area_scope")
+    }
+    if request.method == "POST":
+        try:
+            start = date.fromisoformat(form["effective_from"])
+        except ValueError:
+            messages.error(request, "起始日期格式不正确，应为 YYYY-MM-DD")
+        else:
+            try:
+                local_standard_set(
+                    actor=actor,
+                    parameter=LocalParameter.DIBAO_STANDARD,
+                    region_code=form["region_code"],
+                    amount=form["amount"],
+                    effective_from=start,
+                    document=form["document"],
+                    reason=form["reason"],
+                    area_scope=form["area_scope"] or AreaScope.UNIFIED,
+                    is_demo=request.POST.get("is_demo") == "on",
+                )
+            except PermissionDenied:
+                raise
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, "已新增一期标准")
+                return redirect("web:standards")
+    return render(
+        request,
+        "web/standards.html",
+        {
+            "standards": local_standard_list(actor=actor),
+            "can_manage": actor.can(Permission.STANDARDS_MANAGE),
+            "form": form,
+            "area_scopes": AreaScope.choices,
+        },
+    )

@@ -126,3 +126,13 @@ def analyst(analyst_user) -> Actor:
 @pytest.fixture
 def admin_actor(admin_user) -> Actor:
     return _actor(admin_user)
+
+
+@pytest.fixture
+def city_officer_user(villages):
+    return make_staff("fuzhou_officer", "350100", [Role.COUNTY_OFFICER], display_name="福州民政")
+
+
+@pytest.fixture
+def city_officer(city_officer_user) -> Actor:
+    return _actor(city_officer_user)

@@ -68,6 +68,18 @@ def _new_household(ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _standard_body() -> dict[str, Any]:
+    return {
+        "parameter": "dibao.standard",
+        "region_code": "350112",
+        "amount": "900.00",
+        "effective_from": "2026-01-01",
+        "document": "长民〔2025〕9号（合成）",
+        "reason": "年度调标",
+        "area_scope": "unified",
+    }
+
+
 READ = {
     "caseworker": 200,
     "approver": 200,
@@ -202,6 +214,15 @@ API_ROWS = [
     Row(
         "api/", "GET", lambda c: "/api/", dict.fromkeys(PERSONAS, 404)
     ),  # django-ninja's root: no listing
+    Row("api/standards", "GET", lambda c: "/api/standards", {**ANY_STAFF, "anonymous": 401}),
+    Row(
+        "api/standards",
+        "POST",
+        lambda c: "/api/standards",
+        {**dict.fromkeys(PERSONAS, 403), "approver": 201, "anonymous": 401},
+        body=lambda c: _standard_body(),
+        writes=True,
+    ),
     Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
     Row("api/openapi.json", "GET", lambda c: "/api/openapi.json", {**ANY_STAFF, "anonymous": 200}),
 ]
@@ -230,6 +251,15 @@ WEB_ROWS = [
         body=lambda c: {"purpose": "核对", "household": str(c["household"].public_id)},
         writes=True,
     ),
+    Row("standards/", "GET", lambda c: "/standards/", {**ANY_STAFF, "anonymous": 302}),
+    Row(
+        "standards/",
+        "POST",
+        lambda c: "/standards/",
+        {**dict.fromkeys(PERSONAS, 403), "approver": 302, "anonymous": 302},
+        body=lambda c: _standard_body(),
+        writes=True,
+    ),
     Row("healthz", "GET", lambda c: "/healthz", dict.fromkeys(PERSONAS, 200)),
 ]
 
@@ -237,7 +267,10 @@ ALL_ROWS = API_ROWS + WEB_ROWS
 
 
 def _state() -> tuple[int, ...]:
+    from doudi.standards.models import LocalStandard
+
     return (
+        LocalStandard.objects.count(),
         Household.objects.count(),
         Person.objects.count(),
         Membership.objects.filter(is_active=True).count(),

@@ -175,3 +175,47 @@ def test_no_page_loads_anything_from_another_host(url, caseworker_user):
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
     assert "cdn" not in page.lower()
+
+
+def test_a_county_officer_adds_a_standard_on_the_standards_page(approver_user, caseworker_user):
+    from doudi.standards.models import LocalStandard
+
+    client = _client(approver_user)
+    response = client.post(
+        "/standards/",
+        {
+            "region_code": "350112",
+            "area_scope": "unified",
+            "amount": "900.00",
+            "effective_from": "2026-01-01",
+            "document": "长民〔2025〕9号（合成）",
+            "reason": "年度调标",
+            "is_demo": "on",
+        },
+    )
+    assert response.status_code == 302
+    standard = LocalStandard.objects.get()
+    assert (standard.amount, standard.is_demo, standard.created_by) == (900, True, approver_user)
+    page = _client(caseworker_user).get("/standards/").content.decode()
+    assert "900.00" in page
+    assert "演示值" in page
+    assert "新增一期低保标准" not in page  # the caseworker may read but not set
+
+
+def test_a_bad_date_on_the_standards_page_is_explained_and_nothing_saved(approver_user):
+    from doudi.standards.models import LocalStandard
+
+    client = _client(approver_user)
+    response = client.post(
+        "/standards/",
+        {
+            "region_code": "350112",
+            "amount": "900",
+            "effective_from": "2026-01-15",
+            "document": "x",
+            "reason": "y",
+        },
+    )
+    assert response.status_code == 200
+    assert "标准按月执行：起始日期须为某月 1 日" in response.content.decode()
+    assert LocalStandard.objects.count() == 0
