@@ -16,6 +16,7 @@ class Permission(StrEnum):
     CALENDAR_MANAGE = "calendar.manage"
     STANDARDS_VIEW = "standards.view"
     STANDARDS_MANAGE = "standards.manage"
+    POLICY_EVALUATE = "policy.evaluate"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -40,6 +41,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.STANDARDS_VIEW: frozenset(set(Role)),
     # Local standards are set by the civil-affairs bureau of the city or county (POLICY.md §8.4).
     Permission.STANDARDS_MANAGE: frozenset({Role.COUNTY_OFFICER}),
+    # A what-if on facts the user types: no personal data is read, so every staff role may run it.
+    Permission.POLICY_EVALUATE: frozenset(set(Role)),
 }
 
 PERMISSION_LABELS = {
@@ -51,6 +54,7 @@ PERMISSION_LABELS = {
     Permission.CALENDAR_MANAGE: "维护节假日安排",
     Permission.STANDARDS_VIEW: "查看保障标准",
     Permission.STANDARDS_MANAGE: "调整地方保障标准",
+    Permission.POLICY_EVALUATE: "规则测算",
 }
 
 

@@ -5,6 +5,7 @@ from doudi.api.errors import install_error_handlers
 from doudi.core.apis import router as core_router
 from doudi.registry.apis import router as registry_router
 from doudi.standards.apis import router as standards_router
+from doudi.standards.policy_apis import router as policy_router
 
 api = NinjaAPI(
     title="兜底 Doudi API",
@@ -19,3 +20,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", standards_router)
+api.add_router("/", policy_router)

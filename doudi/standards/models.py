@@ -67,3 +67,37 @@ class LocalStandard(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.get_parameter_display()} {self.amount} 元（{self.effective_from} 起）"
+
+
+class EvaluationRecord(models.Model):
+    """An evaluation made through the platform (API or command line): the facts, the month, the rule
+    version, the parameter values used and the results, kept as they were. Append-only."""
+
+    created_at = models.DateTimeField("测算时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="测算人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField("渠道", max_length=16)
+    month = models.CharField("月份", max_length=7)
+    region_code = models.CharField("区划代码", max_length=12, db_index=True)
+    rule_version = models.CharField("规则版本", max_length=64)
+    situation = models.JSONField("家庭情况")
+    result = models.JSONField("测算结果")
+
+    class Meta:
+        verbose_name = "规则测算记录"
+        verbose_name_plural = "规则测算记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region_code} {self.rule_version}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PermissionError("测算记录只能追加，不能修改")
+        super().save(*args, **kwargs)

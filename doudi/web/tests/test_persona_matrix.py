@@ -223,6 +223,17 @@ API_ROWS = [
         body=lambda c: _standard_body(),
         writes=True,
     ),
+    Row(
+        "api/policy/evaluate",
+        "POST",
+        lambda c: "/api/policy/evaluate",
+        {**ANY_STAFF, "anonymous": 401},
+        body=lambda c: {
+            "month": "2023-03",
+            "region": "350112",
+            "members": [{"id": "m1", "relation": "head", "birth_date": "1960-01-01", "counted": True}],
+        },
+    ),
     Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
     Row("api/openapi.json", "GET", lambda c: "/api/openapi.json", {**ANY_STAFF, "anonymous": 200}),
 ]
