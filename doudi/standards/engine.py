@@ -3,16 +3,21 @@ and evaluations recorded with everything they used."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from openfisca_core.parameters import Parameter, ParameterNode
 
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Division
+from doudi.core.money import quantize_yuan
 from doudi.policy.evaluate import evaluate
+from doudi.policy.regional import resolve, value_in_force
 from doudi.policy.situation import SituationError
+from doudi.policy.system import find_parameter, tax_benefit_system
 from doudi.standards.models import EvaluationRecord, LocalParameter
 from doudi.standards.selectors import local_standard_in_force
 
@@ -68,3 +73,72 @@ def evaluation_run(*, actor: Any, situation: dict[str, Any], channel: str) -> Ev
         situation=situation,
         result=payload,
     )
+
+
+@dataclass(frozen=True)
+class CountyStandard:
+    """The dibao standard a county's households are assessed against in a month, and where it comes from."""
+
+    county_code: str
+    county_name: str
+    amount: Decimal
+    source: str
+    since: str
+    document: str
+    is_demo: bool
+
+
+def county_dibao_standards(*, county_codes: list[str], month: date) -> list[CountyStandard]:
+    """For each county: the database value if one is in force, else the packaged rule's, else the
+    provincial floor ÷ 12 (the same order the engine uses)."""
+    system = tax_benefit_system()
+    node = find_parameter(system, "dibao.standard")
+    floor = find_parameter(system, "dibao.provincial_floor")
+    instant = month.isoformat()
+    names = dict(Division.objects.filter(code__in=county_codes).values_list("code", "name"))
+    rows = []
+    for code in county_codes:
+        local = local_standard_in_force(
+            parameter=LocalParameter.DIBAO_STANDARD, region_code=code, month=month
+        )
+        if local is not None:
+            rows.append(
+                CountyStandard(
+                    code,
+                    names.get(code, code),
+                    local.amount,
+                    f"地方录入（{local.region_name}）",
+                    local.effective_from.isoformat(),
+                    local.document,
+                    local.is_demo,
+                )
+            )
+            continue
+        packaged = resolve(node, code, instant) if isinstance(node, ParameterNode) else None
+        if packaged is not None:
+            rows.append(
+                CountyStandard(
+                    code,
+                    names.get(code, code),
+                    quantize_yuan(Decimal(str(packaged.value))),
+                    "规则库默认值",
+                    packaged.since,
+                    packaged.note or packaged.label,
+                    packaged.is_demo,
+                )
+            )
+            continue
+        annual = value_in_force(floor, instant) if isinstance(floor, Parameter) else None
+        if annual is not None:
+            rows.append(
+                CountyStandard(
+                    code,
+                    names.get(code, code),
+                    quantize_yuan(Decimal(str(annual.value)) / 12),
+                    "省定低保最低标准 ÷ 12",
+                    annual.since,
+                    annual.note or annual.label,
+                    annual.is_demo,
+                )
+            )
+    return rows

@@ -169,10 +169,26 @@ def standards(request: HttpRequest, actor: Actor) -> HttpResponse:
             else:
                 messages.success(request, "已新增一期标准")
                 return redirect("web:standards")
+    from doudi.core.models import Division, DivisionLevel
+    from doudi.standards.engine import county_dibao_standards
+
+    this_month = timezone.localdate().replace(day=1)
+    home = Division.objects.get(code=actor.region_code)
+    counties = (
+        [home.county_code]
+        if home.county_code
+        else list(
+            Division.objects.filter(
+                level=DivisionLevel.COUNTY, code__startswith=actor.region_prefix()
+            ).values_list("code", flat=True)
+        )
+    )
     return render(
         request,
         "web/standards.html",
         {
+            "in_force": county_dibao_standards(county_codes=counties, month=this_month),
+            "this_month": this_month,
             "standards": local_standard_list(actor=actor),
             "can_manage": actor.can(Permission.STANDARDS_MANAGE),
             "form": form,

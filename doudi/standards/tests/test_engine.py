@@ -148,3 +148,27 @@ def test_the_command_prints_json_and_fails_with_every_problem(tmp_path, capsys):
         call_command("policy", "evaluate", str(bad))
     assert str(error.value).startswith("month：")
     assert EvaluationRecord.objects.count() == 1
+
+
+def test_the_county_standard_comes_from_the_database_else_the_packaged_rule(approver):
+    from doudi.standards.engine import county_dibao_standards
+
+    (packaged,) = county_dibao_standards(county_codes=["350112"], month=date(2023, 3, 1))
+    assert (packaged.amount, packaged.source, packaged.is_demo) == (880, "规则库默认值", True)
+
+    local_standard_set(
+        actor=approver,
+        parameter="dibao.standard",
+        region_code="350112",
+        amount="1000.00",
+        effective_from=date(2023, 3, 1),
+        document="长民〔2023〕1号（合成）",
+        reason="调标",
+    )
+    (local,) = county_dibao_standards(county_codes=["350112"], month=date(2023, 3, 1))
+    assert (local.amount, local.source, local.document, local.is_demo) == (
+        1000,
+        "地方录入（长乐区）",
+        "长民〔2023〕1号（合成）",
+        False,
+    )
