@@ -146,7 +146,9 @@ SITUATION_FIELDS = (
     "programmes",
     "phase_out",
     "temporary",
+    "area_type",
 )
+AREA_TYPES = ("urban", "rural")
 MEMBER_FIELDS = (
     "id",
     "relation",
@@ -208,11 +210,17 @@ def parse_situation(data: Any, *, known_parameters: Mapping[str, Any] | None = N
     total = sum(income.monthly for member in members for income in member.incomes)
     if total * 100 > FEN_LIMIT:
         reader.add("members", f"家庭月收入合计超出可计算范围（不超过 {FEN_LIMIT // 100} 元）")
+    area_type = (
+        reader.choice(root, "area_type", "", {name: name for name in AREA_TYPES}, "城乡类别")
+        if root.get("area_type") not in (None, "")
+        else ""
+    )
     if reader.problems:
         raise SituationError(reader.problems)
     return Situation(
         month=month,
         region=region,
+        area_type=area_type,
         members=members,
         assets=assets,
         expenses=expenses,

@@ -121,6 +121,8 @@ class Situation:
     programmes: tuple[str, ...] = tuple(codes.PROGRAMMES)
     phase_out: PhaseOut | None = None
     temporary: Temporary | None = None
+    # "urban" or "rural" picks a local standard set for that area where one exists; "" = unified.
+    area_type: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form, accepted back by `parse_situation` (amounts as yuan strings)."""

@@ -18,7 +18,7 @@ from doudi.policy.evaluate import evaluate
 from doudi.policy.regional import resolve, value_in_force
 from doudi.policy.situation import SituationError
 from doudi.policy.system import find_parameter, tax_benefit_system
-from doudi.standards.models import EvaluationRecord, LocalParameter
+from doudi.standards.models import AreaScope, EvaluationRecord, LocalParameter
 from doudi.standards.selectors import local_standard_in_force
 
 
@@ -29,8 +29,11 @@ class DatabaseStandards:
     value where the county has none (see `local_standard_in_force`), so the provider answers the city
     question only for a city-level situation; that is how 平潭综合实验区 keeps its own standards."""
 
-    def __init__(self, *, region_code: str) -> None:
+    def __init__(self, *, region_code: str, area_type: str = "") -> None:
         self.region_code = region_code
+        self.area_scope = (
+            area_type if area_type in (AreaScope.URBAN, AreaScope.RURAL) else AreaScope.UNIFIED
+        )
         division = Division.objects.filter(code=region_code).first()
         self.county_code = division.county_code if division else ""
 
@@ -40,7 +43,9 @@ class DatabaseStandards:
         if self.county_code and region != self.county_code:
             return None
         first_day = date.fromisoformat(f"{month}-01")
-        found = local_standard_in_force(parameter=name, region_code=region, month=first_day)
+        found = local_standard_in_force(
+            parameter=name, region_code=region, month=first_day, area_scope=self.area_scope
+        )
         return found.amount if found else None
 
 
@@ -56,7 +61,10 @@ def evaluation_run(*, actor: Any, situation: dict[str, Any], channel: str) -> Ev
         raise ApplicationError("家庭情况须为 JSON 对象", field="situation")
     region = str(situation.get("region", ""))
     try:
-        result = evaluate(situation, local_standards=DatabaseStandards(region_code=region))
+        provider = DatabaseStandards(
+            region_code=region, area_type=str(situation.get("area_type") or "")
+        )
+        result = evaluate(situation, local_standards=provider)
     except SituationError as error:
         raise ApplicationError(
             situation_problems_message(error),

@@ -172,3 +172,34 @@ def test_the_county_standard_comes_from_the_database_else_the_packaged_rule(appr
         "长民〔2023〕1号（合成）",
         False,
     )
+
+
+def test_a_rural_household_is_assessed_against_a_rural_standard_where_one_is_set(approver):
+    for scope, amount in (("unified", "900.00"), ("rural", "800.00")):
+        local_standard_set(
+            actor=approver,
+            parameter="dibao.standard",
+            region_code="350112",
+            amount=amount,
+            effective_from=date(2023, 1, 1),
+            document="长民〔2023〕2号（合成）",
+            reason="调标",
+            area_scope=scope,
+        )
+    rural = evaluation_run(
+        actor=None, situation={**_situation(), "area_type": "rural"}, channel="test"
+    )
+    urban = evaluation_run(
+        actor=None, situation={**_situation(), "area_type": "urban"}, channel="test"
+    )
+    unified = evaluation_run(actor=None, situation=_situation(), channel="test")
+    assert [_dibao(r)["amount"] for r in (rural, urban, unified)] == ["300.00", "400.00", "400.00"]
+
+
+def test_an_unknown_area_type_is_refused():
+    with pytest.raises(ApplicationError) as error:
+        evaluation_run(
+            actor=None, situation={**_situation(), "area_type": "suburban"}, channel="test"
+        )
+    assert error.value.field == "area_type"
+    assert EvaluationRecord.objects.count() == 0
