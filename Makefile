@@ -26,7 +26,7 @@ assets:  ## install the web assets from the npm registry (no CDN at run time)
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(VENDOR)
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
-	   node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	   node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 
 demo: install assets  ## install, migrate, load 长乐区 (350112) with demo staff and serve on 127.0.0.1:8000
 	$(DOUDI) collectstatic --noinput --verbosity 0

@@ -17,6 +17,7 @@ class Permission(StrEnum):
     STANDARDS_VIEW = "standards.view"
     STANDARDS_MANAGE = "standards.manage"
     POLICY_EVALUATE = "policy.evaluate"
+    SIMULATION_RUN = "simulation.run"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -43,6 +44,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.STANDARDS_MANAGE: frozenset({Role.COUNTY_OFFICER}),
     # A what-if on facts the user types: no personal data is read, so every staff role may run it.
     Permission.POLICY_EVALUATE: frozenset(set(Role)),
+    # Aggregates over a whole population of the actor's region: analysts and county officers.
+    Permission.SIMULATION_RUN: frozenset({Role.ANALYST, Role.COUNTY_OFFICER}),
 }
 
 PERMISSION_LABELS = {
@@ -55,6 +58,7 @@ PERMISSION_LABELS = {
     Permission.STANDARDS_VIEW: "查看保障标准",
     Permission.STANDARDS_MANAGE: "调整地方保障标准",
     Permission.POLICY_EVALUATE: "规则测算",
+    Permission.SIMULATION_RUN: "政策模拟测算",
 }
 
 

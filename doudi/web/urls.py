@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doudi.web import views
+from doudi.web import simulation_views, views
 
 app_name = "web"
 
@@ -17,5 +17,7 @@ urlpatterns = [
     path("households/<str:public_id>/", views.household_detail, name="household_detail"),
     path("persons/<str:public_id>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
     path("standards/", views.standards, name="standards"),
+    path("simulation/", simulation_views.simulation, name="simulation"),
+    path("simulation/export.xlsx", simulation_views.simulation_export, name="simulation_export"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from doudi.accounts.services import api_token_create
 from doudi.core.models import AuditEvent
+from doudi.policy.tests.test_population import write_snapshot
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.tests.factories import make_id_number
 
@@ -79,6 +81,28 @@ def _standard_body() -> dict[str, Any]:
         "area_scope": "unified",
     }
 
+
+def _simulation_url(ctx: dict[str, Any], path: str) -> str:
+    """A five-household snapshot of 长乐区 in the test's DATA_DIR, and a query simulating it."""
+    directory = Path(ctx["data_dir"]) / "matrix"
+    if not directory.exists():
+        write_snapshot(
+            directory,
+            [{"household_id": i, "county_code": "350112"} for i in range(1, 6)],
+            [
+                {"household_id": i, "wage_monthly_fen": i * 30_000, "wage_stable": True}
+                for i in range(1, 6)
+            ],
+        )
+    return f"{path}?population=matrix&month=2023-01&share=45&rounding=10&rounding_mode=nearest"
+
+
+SIMULATE = {
+    **dict.fromkeys(["caseworker", "outsider", "auditor", "admin"], 403),
+    "analyst": 200,
+    "approver": 200,  # 县级民政干部
+    "anonymous": 302,
+}
 
 READ = {
     "caseworker": 200,
@@ -231,7 +255,9 @@ API_ROWS = [
         body=lambda c: {
             "month": "2023-03",
             "region": "350112",
-            "members": [{"id": "m1", "relation": "head", "birth_date": "1960-01-01", "counted": True}],
+            "members": [
+                {"id": "m1", "relation": "head", "birth_date": "1960-01-01", "counted": True}
+            ],
         },
     ),
     Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
@@ -271,6 +297,14 @@ WEB_ROWS = [
         body=lambda c: _standard_body(),
         writes=True,
     ),
+    Row("simulation/", "GET", lambda c: "/simulation/", SIMULATE),
+    Row("simulation/", "GET", lambda c: _simulation_url(c, "/simulation/"), SIMULATE),
+    Row(
+        "simulation/export.xlsx",
+        "GET",
+        lambda c: _simulation_url(c, "/simulation/export.xlsx"),
+        SIMULATE,
+    ),
     Row("healthz", "GET", lambda c: "/healthz", dict.fromkeys(PERSONAS, 200)),
 ]
 
@@ -291,16 +325,18 @@ def _state() -> tuple[int, ...]:
 
 
 @pytest.fixture
-def context(household, request) -> dict[str, Any]:
+def context(household, request, settings, tmp_path) -> dict[str, Any]:
     users = {
         name: request.getfixturevalue(f"{name}_user")
         for name in ["caseworker", "approver", "outsider", "auditor", "analyst", "admin"]
     }
+    settings.DATA_DIR = tmp_path  # population snapshots for the simulation rows
     return {
         "household": household,
         "head": household.memberships.get(relation="head").person,
         "child": household.memberships.get(relation="child"),
         "users": users,
+        "data_dir": tmp_path,
     }
 
 
