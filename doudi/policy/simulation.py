@@ -172,6 +172,7 @@ def simulate(
     target_share: Decimal | str = SEED_TARGET_SHARE,
     programmes: tuple[str, ...] = PROGRAMMES,
     progress: Callable[[str], None] | None = None,
+    baseline_standards: Mapping[str, Decimal | str] | None = None,
 ) -> SimulationReport:
     """Baseline versus proposal for one month over a whole population.
 
@@ -182,6 +183,9 @@ def simulate(
         target_share: the provincial target of standard ÷ minimum wage (default the seed's 0.44).
         programmes: which programmes to report (default all but temporary assistance).
         progress: called with the name of each step as it starts.
+        baseline_standards: county code → dibao standard (yuan) in force outside the parameter
+            files (the platform's database); those counties' baseline uses it, and a county the
+            proposal leaves alone keeps it.
 
     Returns:
         The `SimulationReport`.
@@ -202,12 +206,19 @@ def simulate(
     timings = {}
     try:
         before = _county_facts(month, counties, None, {})
+        held = _held_standards(counties, baseline_standards or {})
+        for index, fen in held.items():
+            before["dibao_standard"][index] = fen
         after = _county_facts(month, counties, trees[1], given)
         after["dibao_standard"] = _proposed_standards(proposal, counties, after)
+        for index, fen in held.items():
+            if not _proposal_changes(proposal, str(counties[index])):
+                after["dibao_standard"][index] = fen
+        baseline_extra = {"dibao_standard": before["dibao_standard"]} if held else {}
         persons, households = population.inputs(month)
         runs = []
         for key, label, tree, extra in (
-            ("baseline", "基线测算", None, {}),
+            ("baseline", "基线测算", None, baseline_extra),
             (
                 "proposal",
                 "方案测算",
@@ -234,7 +245,7 @@ def simulate(
     names = [_name(code) for code in counties]
     rows = changes_by_county(counties, names, county_index, programmes, *runs)
     target = Decimal(str(target_share))
-    standards = _standards(month, counties, before, after, weights, trees, target)
+    standards = _standards(month, counties, before, after, weights, trees, target, held=set(held))
     timings["aggregate"] = time.perf_counter() - started
     return SimulationReport(
         month=month,
@@ -328,6 +339,24 @@ def _county_facts(
     return {name: values.astype(np.int64) for name, values in outputs.items()}
 
 
+def _held_standards(
+    counties: NDArray[np.int64], standards: Mapping[str, Decimal | str]
+) -> dict[int, int]:
+    """County index → standard in fen, for the counties given a value outside the parameter files."""
+    return {
+        index: yuan_to_fen(parse_yuan(str(standards[code])))
+        for index, code in enumerate(str(c) for c in counties)
+        if code in standards
+    }
+
+
+def _proposal_changes(proposal: Proposal, code: str) -> bool:
+    rule = proposal.dibao_standard
+    if isinstance(rule, DibaoStandardRule):
+        return rule.counties is None or code in rule.counties
+    return bool(rule) and code in rule
+
+
 def _proposed_standards(
     proposal: Proposal, counties: NDArray[np.int64], after: Mapping[str, NDArray[np.int64]]
 ) -> NDArray[np.int64]:
@@ -390,6 +419,8 @@ def _standards(
     persons: NDArray[np.int64],
     trees: tuple[ParameterNode, ParameterNode],
     target_share: Decimal,
+    *,
+    held: set[int],
 ) -> tuple[CountyStandard, ...]:
     baseline_tree, proposal_tree = trees
     instant = f"{month}-01"
@@ -410,8 +441,9 @@ def _standards(
                 minimum_wage_after_fen=int(after["minimum_wage"][index]),
                 standard_before_fen=int(before["dibao_standard"][index]),
                 standard_after_fen=int(after["dibao_standard"][index]),
-                standard_source=_source(standard_source),
-                standard_is_demo=bool(standard_source is None or standard_source.is_demo),
+                standard_source="地方录入的标准" if index in held else _source(standard_source),
+                standard_is_demo=index not in held
+                and bool(standard_source is None or standard_source.is_demo),
                 persons=int(persons[index]),
                 floor_before_fen=floor_before,
                 floor_after_fen=floor_after,

@@ -150,3 +150,17 @@ def county_dibao_standards(*, county_codes: list[str], month: date) -> list[Coun
                 )
             )
     return rows
+
+
+def database_dibao_standards(*, county_codes: list[str], month: str) -> dict[str, Decimal]:
+    """County → the dibao standard held in the database for `month` ('YYYY-MM'), for the counties
+    that have one (their own or their city's; 平潭 only its own): the simulation's baseline."""
+    first_day = date.fromisoformat(f"{month}-01")
+    found = {}
+    for code in county_codes:
+        standard = local_standard_in_force(
+            parameter=LocalParameter.DIBAO_STANDARD, region_code=code, month=first_day
+        )
+        if standard is not None:
+            found[code] = standard.amount
+    return found

@@ -37,6 +37,7 @@ from doudi.policy.simulation import (
     simulate,
 )
 from doudi.policy.simulation_report import SimulationReport, percent, yuan
+from doudi.standards.engine import database_dibao_standards
 from doudi.web.views import staff_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,7 +86,11 @@ def _run(request: HttpRequest, actor: Actor) -> Outcome:
         population = read_population(
             Path(settings.DATA_DIR) / form["population"], region_prefix=actor.region_prefix()
         )
-        report = simulate(population, month=form["month"], proposal=proposal)
+        counties = sorted({str(code) for code in population.county.tolist()})
+        held = database_dibao_standards(county_codes=counties, month=form["month"])
+        report = simulate(
+            population, month=form["month"], proposal=proposal, baseline_standards=held
+        )
     except (PopulationError, SimulationError) as error:
         return Outcome(form, snapshots, list(error.problems), None)
     return Outcome(form, snapshots, [], report)

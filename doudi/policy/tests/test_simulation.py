@@ -318,3 +318,28 @@ def test_the_json_form_has_yuan_strings_and_both_averages():
     assert data["standards"][0]["share_after"] == "0.5102"
     assert data["provincial_floor_before"] == "4750.00"
     assert np.isclose(float(data["target_share"]), 0.44)
+
+
+def test_a_standard_held_outside_the_parameter_files_is_the_baseline_and_kept_where_unchanged():
+    # given: the platform holds 1,000 yuan for 鼓楼区 and 900 for 思明区; the proposal only moves 鼓楼区
+    proposal = Proposal(starts="2023-01", dibao_standard={"350102": "1100.00"})
+
+    # when
+    report = simulate(
+        five_households(),
+        month="2023-01",
+        proposal=proposal,
+        baseline_standards={"350102": Decimal("1000.00"), "350203": "900.00"},
+    )
+
+    # then: 鼓楼区 1,000 → 1,100; its baseline pays 1,000 + 400 + 130 + 100 = 1,630 yuan
+    gulou, siming = report.standards
+    assert (gulou.standard_before_fen, gulou.standard_after_fen) == (100_000, 110_000)
+    assert (gulou.standard_source, gulou.standard_is_demo) == ("地方录入的标准", False)
+    assert _row(report, "350102", "dibao").cost_before_fen == 163_000
+    assert (siming.standard_before_fen, siming.standard_after_fen) == (90_000, 90_000)
+    assert (
+        _row(report, "350203", "dibao").cost_before_fen
+        == _row(report, "350203", "dibao").cost_after_fen
+        == 90_000
+    )

@@ -16,6 +16,8 @@ from doudi.policy.simulation_report import percent
 from doudi.policy.tests.test_population import write_snapshot
 from doudi.policy.tests.test_simulation import WAGES_YUAN
 
+pytestmark = pytest.mark.django_db  # the baseline reads the standards held in the platform
+
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
@@ -186,3 +188,43 @@ def test_a_missing_population_or_a_county_outside_it_is_a_chinese_error(five, tm
         "无法测算：",
         "以下县不在所选人口数据（或辖区）中：350203",
     ]
+
+
+def test_a_standard_set_in_the_platform_is_the_baseline(five, city_officer):
+    from datetime import date
+
+    from doudi.standards.services import local_standard_set
+
+    # given: 福州市 records 1,000 yuan from 2023-01 (the packaged default is 880)
+    local_standard_set(
+        actor=city_officer,
+        parameter="dibao.standard",
+        region_code="350100",
+        amount="1000.00",
+        effective_from=date(2023, 1, 1),
+        document="榕民〔2023〕1号（合成）",
+        reason="调标",
+    )
+
+    # when: 鼓楼区 (in 福州市) is simulated at 1,100 yuan
+    data = json.loads(
+        _run(
+            "--population",
+            str(five),
+            "--month",
+            "2023-01",
+            "--standards",
+            _standards_file(five),
+            "--json",
+        )
+    )
+
+    # then: the baseline is the platform's 1,000 yuan, not the packaged 880
+    (gulou,) = [row for row in data["standards"] if row["county"] == "350102"]
+    assert (gulou["standard_before"], gulou["standard_after"]) == ("1000.00", "1100.00")
+
+
+def _standards_file(directory) -> str:  # type: ignore[no-untyped-def]
+    path = directory / "proposal.json"
+    path.write_text(json.dumps({"350102": "1100.00"}), encoding="utf-8")
+    return str(path)

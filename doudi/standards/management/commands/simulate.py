@@ -32,6 +32,7 @@ from doudi.policy.simulation import (
     simulate,
 )
 from doudi.policy.simulation_report import SimulationReport, percent, yuan
+from doudi.standards.engine import database_dibao_standards
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -99,6 +100,10 @@ class Command(BaseCommand):
                 proposal=proposal,
                 target_share=options["target"],
                 progress=step,
+                baseline_standards=database_dibao_standards(
+                    county_codes=sorted({str(code) for code in population.county.tolist()}),
+                    month=options["month"],
+                ),
             )
             bar.update()
         except (PopulationError, SimulationError) as error:
