@@ -10,17 +10,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import doctest
-import subprocess
-import sys
-import textwrap
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from doudi.core.idcard import mask
+from doudi.core.tests.purity import REPOSITORY, django_modules_loaded_by, modules_importing_django
 from doudi.core.workdays import WorkdayCalendar
 from doudi.intake import workflow
 from doudi.intake.workflow import (
@@ -54,7 +51,6 @@ from doudi.intake.workflow import (
     tekun_stop_notice_end,
 )
 
-REPOSITORY = Path(__file__).resolve().parents[3]
 CAL = WorkdayCalendar()
 D = dt.date
 
@@ -674,10 +670,9 @@ def test_the_docstring_examples_hold(module) -> None:
 
 
 def test_it_imports_and_runs_without_loading_django() -> None:
-    # given: a fresh interpreter, so that nothing Django-related is preloaded by pytest-django
-    script = textwrap.dedent(
+    loaded = django_modules_loaded_by(
         """
-        import sys, datetime as dt
+        import datetime as dt
         from doudi.core.workdays import WorkdayCalendar
         from doudi.intake.workflow import (
             CaseFacts, attempt, overall_deadline, notice_entry, NoticeMember)
@@ -685,33 +680,10 @@ def test_it_imports_and_runs_without_loading_django() -> None:
         attempt("draft", "submit", CaseFacts(today=dt.date(2026, 3, 2),
                 actor_roles=frozenset({"caseworker"})))
         overall_deadline(dt.date(2026, 9, 24), True, WorkdayCalendar())
-        loaded = sorted(name for name in sys.modules if name == "django" or name.startswith("django."))
-        print(",".join(loaded))
         """
     )
-
-    # when
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPOSITORY)},
-    )
-
-    # then
-    assert completed.stdout.strip() == ""
+    assert loaded == []
 
 
 def test_no_module_of_the_package_mentions_django() -> None:
-    package = REPOSITORY / "doudi" / "intake" / "workflow"
-    offenders = [
-        path.name
-        for path in package.rglob("*.py")
-        if any(
-            line.lstrip().startswith(("import django", "from django"))
-            for line in path.read_text(encoding="utf-8").splitlines()
-        )
-    ]
-    assert offenders == []
+    assert modules_importing_django(REPOSITORY / "doudi" / "intake" / "workflow") == []
