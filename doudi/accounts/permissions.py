@@ -18,6 +18,9 @@ class Permission(StrEnum):
     STANDARDS_MANAGE = "standards.manage"
     POLICY_EVALUATE = "policy.evaluate"
     SIMULATION_RUN = "simulation.run"
+    INTAKE_VIEW = "intake.view"
+    INTAKE_PROPOSE = "intake.propose"
+    INTAKE_CONFIRM = "intake.confirm"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -46,6 +49,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.POLICY_EVALUATE: frozenset(set(Role)),
     # Aggregates over a whole population of the actor's region: analysts and county officers.
     Permission.SIMULATION_RUN: frozenset({Role.ANALYST, Role.COUNTY_OFFICER}),
+    # Applications (POLICY.md §2.7): caseworkers accept, investigate and propose; approvers
+    # confirm or refuse; auditors and county officers read.
+    Permission.INTAKE_VIEW: frozenset(
+        {Role.CASEWORKER, Role.APPROVER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.ADMIN}
+    ),
+    Permission.INTAKE_PROPOSE: frozenset({Role.CASEWORKER}),
+    Permission.INTAKE_CONFIRM: frozenset({Role.APPROVER}),
 }
 
 PERMISSION_LABELS = {
@@ -59,6 +69,9 @@ PERMISSION_LABELS = {
     Permission.STANDARDS_MANAGE: "调整地方保障标准",
     Permission.POLICY_EVALUATE: "规则测算",
     Permission.SIMULATION_RUN: "政策模拟测算",
+    Permission.INTAKE_VIEW: "查看救助申请",
+    Permission.INTAKE_PROPOSE: "受理救助申请、调查并提出初审意见",
+    Permission.INTAKE_CONFIRM: "审核确认救助申请",
 }
 
 

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from doudi.api.auth import session_auth, token_auth
 from doudi.api.errors import install_error_handlers
 from doudi.core.apis import router as core_router
+from doudi.intake.apis import router as intake_router
 from doudi.registry.apis import router as registry_router
 from doudi.standards.apis import router as standards_router
 from doudi.standards.policy_apis import router as policy_router
@@ -21,3 +22,4 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", standards_router)
 api.add_router("/", policy_router)
+api.add_router("/", intake_router)

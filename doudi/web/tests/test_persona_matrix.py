@@ -97,6 +97,41 @@ def _simulation_url(ctx: dict[str, Any], path: str) -> str:
     return f"{path}?population=matrix&month=2023-01&share=45&rounding=10&rounding_mode=nearest"
 
 
+def _application(ctx: dict[str, Any]) -> Any:
+    """A submitted application of the test household, written without an audit event so that
+    it does not count as a change made by the request under test."""
+    from doudi.intake.models import Application
+
+    if "application" not in ctx:
+        household = ctx["household"]
+        ctx["application"] = Application.objects.create(
+            household=household,
+            programmes=["dibao"],
+            channel="window",
+            status="submitted",
+            province_code=household.province_code,
+            city_code=household.city_code,
+            county_code=household.county_code,
+            township_code=household.township_code,
+            village_code=household.village_code,
+        )
+    return ctx["application"]
+
+
+def _application_body(ctx: dict[str, Any]) -> dict[str, Any]:
+    household = ctx["household"]
+    people = [m.person for m in household.memberships.filter(is_counted=True)]
+    return {
+        "household": str(household.public_id),
+        "programmes": ["dibao"],
+        "channel": "window",
+        "consents": [
+            {"person": str(p.public_id), "signed_by": "proxy", "proxy_reason": "委托"}
+            for p in people
+        ],
+    }
+
+
 SIMULATE = {
     **dict.fromkeys(["caseworker", "outsider", "auditor", "admin"], 403),
     "analyst": 200,
@@ -259,6 +294,40 @@ API_ROWS = [
                 {"id": "m1", "relation": "head", "birth_date": "1960-01-01", "counted": True}
             ],
         },
+    ),
+    Row(
+        "api/applications",
+        "GET",
+        lambda c: "/api/applications",
+        {**READ, "outsider": 200, "anonymous": 401},
+    ),
+    Row(
+        "api/applications",
+        "POST",
+        lambda c: "/api/applications",
+        {**WRITE, "approver": 403, "anonymous": 401},
+        body=_application_body,
+        writes=True,
+    ),
+    Row(
+        "api/applications/due",
+        "GET",
+        lambda c: "/api/applications/due",
+        {**READ, "outsider": 200, "anonymous": 401},
+    ),
+    Row(
+        "api/applications/<public_id>",
+        "GET",
+        lambda c: f"/api/applications/{_application(c).public_id}",
+        {**READ, "anonymous": 401},
+    ),
+    Row(
+        "api/applications/<public_id>/actions/<action>",
+        "POST",
+        lambda c: f"/api/applications/{_application(c).public_id}/actions/accept",
+        {**WRITE, "caseworker": 200, "approver": 403, "anonymous": 401},
+        body=lambda c: {"version": 1},
+        writes=True,
     ),
     Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
     Row("api/openapi.json", "GET", lambda c: "/api/openapi.json", {**ANY_STAFF, "anonymous": 200}),

@@ -1,0 +1,344 @@
+"""REST endpoints for applications: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ninja import Router, Schema, Status
+
+from doudi.core.exceptions import ApplicationError
+from doudi.core.models import Deadline
+from doudi.intake import selectors, services
+from doudi.intake.models import Application, CaseEvent
+from doudi.intake.workflow import (
+    ACTION_LABELS,
+    DEADLINE_RULES,
+    Action,
+    ApplicationStatus,
+    allowed_actions,
+    notice_last_day,
+)
+from doudi.registry import selectors as registry_selectors
+from doudi.registry.models import Household, Person
+
+router = Router(tags=["申请与审核"])
+
+
+class ConsentIn(Schema):
+    person: UUID
+    signed_by: str = "self"
+    proxy_reason: str = ""
+
+
+class IncomeIn(Schema):
+    person: UUID
+    type: str
+    monthly: str
+    stable: bool = True
+
+
+class ApplicationIn(Schema):
+    household: UUID
+    programmes: list[str]
+    channel: str
+    consents: list[ConsentIn]
+    incomes: list[IncomeIn] = []
+    assets: dict[str, Any] = {}
+    expenses: dict[str, Any] = {}
+    is_relative_declared: bool = False
+
+
+class ActionIn(Schema):
+    version: int
+    reason: str = ""
+    investigators: list[str] = []
+    record_signed: bool = False
+    photos: int = 0
+    is_full: bool = False
+    findings: str = ""
+    favourable: bool | None = None
+    opinion: str = ""
+    objection: str = ""
+
+
+class EventOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    at: datetime
+    parameters: dict[str, Any]
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    start_date: date
+    due_date: date
+    is_provisional: bool
+    provisional_years: list[int]
+    closed_at: datetime | None
+
+
+class EntitlementOut(Schema):
+    programme: str
+    monthly_amount: Decimal
+    from_month: date
+    to_month: date | None
+
+
+class ApplicationSummaryOut(Schema):
+    public_id: UUID
+    household: UUID
+    address: str
+    programmes: list[str]
+    channel: str
+    status: str
+    status_label: str
+    village_code: str
+    township_code: str
+    accepted_on: date | None
+    version: int
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    opinion: str
+    opinion_favourable: bool | None
+    proposal: dict[str, Any]
+    proposal_evaluation_id: int | None
+    notice_published_on: date | None
+    notice_last_day: date | None
+    refusal_reason: str
+    extension_reason: str
+    decided_at: datetime | None
+    allowed_actions: list[str]
+    events: list[EventOut]
+    deadlines: list[DeadlineOut]
+    entitlements: list[EntitlementOut]
+
+
+class DueItemOut(Schema):
+    application: UUID
+    kind: str
+    label: str
+    due_date: date
+    is_provisional: bool
+
+
+class DueOut(Schema):
+    township_code: str
+    overdue: list[DueItemOut]
+    due_soon: list[DueItemOut]
+
+
+def _actor_name(user: Any) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    return profile.display_name if profile is not None else user.get_username()
+
+
+def _summary(application: Application) -> dict[str, Any]:
+    return {
+        "public_id": application.public_id,
+        "household": application.household.public_id,
+        "address": application.household.address,
+        "programmes": application.programmes,
+        "channel": application.channel,
+        "status": application.status,
+        "status_label": ApplicationStatus(application.status).label,
+        "village_code": application.village_code,
+        "township_code": application.township_code,
+        "accepted_on": application.accepted_on,
+        "version": application.version,
+    }
+
+
+def _event(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "action": event.action,
+        "action_label": ACTION_LABELS[Action(event.action)],
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor": _actor_name(event.actor),
+        "at": event.created_at,
+        "parameters": event.parameters,
+    }
+
+
+def _deadline(deadline: Deadline) -> dict[str, Any]:
+    rule = DEADLINE_RULES.get(deadline.kind)
+    return {
+        "kind": deadline.kind,
+        "label": rule.label if rule else deadline.kind,
+        "start_date": deadline.start_date,
+        "due_date": deadline.due_date,
+        "is_provisional": deadline.is_provisional,
+        "provisional_years": list(deadline.provisional_years or []),
+        "closed_at": deadline.closed_at,
+    }
+
+
+def _detail(request: Any, application: Application) -> dict[str, Any]:
+    actor = request.auth
+    published = application.notice_published_on
+    return {
+        **_summary(application),
+        "opinion": application.opinion,
+        "opinion_favourable": application.opinion_favourable,
+        "proposal": application.proposal,
+        "proposal_evaluation_id": application.proposal_evaluation_id,
+        "notice_published_on": published,
+        "notice_last_day": notice_last_day(published, DEADLINE_RULES["public_notice"].days)
+        if published
+        else None,
+        "refusal_reason": application.refusal_reason,
+        "extension_reason": application.extension_reason,
+        "decided_at": application.decided_at,
+        "allowed_actions": [a.value for a in allowed_actions(application.status)],
+        "events": [
+            _event(e) for e in selectors.application_events(actor=actor, application=application)
+        ],
+        "deadlines": [
+            _deadline(d)
+            for d in selectors.application_deadlines(actor=actor, application=application)
+        ],
+        "entitlements": list(
+            selectors.application_entitlements(actor=actor, application=application).values(
+                "programme", "monthly_amount", "from_month", "to_month"
+            )
+        ),
+    }
+
+
+def _member(household: Household, public_id: UUID, *, field: str) -> Person:
+    person = Person.objects.filter(
+        public_id=public_id, memberships__household=household, memberships__is_active=True
+    ).first()
+    if person is None:
+        raise ApplicationError("该人员不是本家庭成员", field=field)
+    return person
+
+
+@router.post("/applications", response={201: ApplicationOut}, summary="提交救助申请")
+def application_submit(request, payload: ApplicationIn):  # type: ignore[no-untyped-def]
+    household = registry_selectors.household_get(actor=request.auth, public_id=payload.household)
+    application = services.application_submit(
+        actor=request.auth,
+        household=household,
+        programmes=payload.programmes,
+        channel=payload.channel,
+        consents=[
+            services.ConsentSpec(
+                person=_member(household, c.person, field=f"consents[{i}].person"),
+                signed_by=c.signed_by,
+                proxy_reason=c.proxy_reason,
+            )
+            for i, c in enumerate(payload.consents)
+        ],
+        declaration=services.Declaration(
+            incomes=[
+                services.IncomeSpec(
+                    person=_member(household, income.person, field=f"incomes[{i}].person"),
+                    type=income.type,
+                    monthly=income.monthly,
+                    stable=income.stable,
+                )
+                for i, income in enumerate(payload.incomes)
+            ],
+            assets=payload.assets,
+            expenses=payload.expenses,
+        ),
+        is_relative_declared=payload.is_relative_declared,
+    )
+    return Status(201, _detail(request, application))
+
+
+@router.get("/applications", response=list[ApplicationSummaryOut], summary="查询救助申请")
+def application_list(request, status: str = "", limit: int = 50):  # type: ignore[no-untyped-def]
+    """Applications in the caller's region, newest first."""
+    return [
+        _summary(a)
+        for a in selectors.application_list(actor=request.auth, status=status, limit=limit)
+    ]
+
+
+@router.get("/applications/due", response=list[DueOut], summary="即将到期和已超期的办理期限")
+def application_due(request):  # type: ignore[no-untyped-def]
+    lists = selectors.application_due_lists(actor=request.auth)
+
+    def items(deadlines: list[Deadline]) -> list[dict[str, Any]]:
+        return [
+            {
+                "application": d.application.public_id,
+                "kind": d.kind,
+                "label": _deadline(d)["label"],
+                "due_date": d.due_date,
+                "is_provisional": d.is_provisional,
+            }
+            for d in deadlines
+        ]
+
+    return [
+        {
+            "township_code": township,
+            "overdue": items(by_state.get("overdue", [])),
+            "due_soon": items(by_state.get("due_soon", [])),
+        }
+        for township, by_state in sorted(lists.items())
+    ]
+
+
+@router.get("/applications/{public_id}", response=ApplicationOut, summary="救助申请详情")
+def application_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+    return _detail(request, selectors.application_get(actor=request.auth, public_id=public_id))
+
+
+def _dispatch(actor: Any, application: Application, action: str, body: ActionIn) -> Application:
+    common = {"actor": actor, "application": application, "version": body.version}
+    handlers = {
+        Action.ACCEPT: lambda: services.application_accept(**common),
+        Action.START_VERIFICATION: lambda: services.application_start_verification(**common),
+        Action.RECORD_HOME_VISIT: lambda: services.application_record_home_visit(
+            **common,
+            investigators=body.investigators,
+            record_signed=body.record_signed,
+            photos=body.photos,
+            is_full=body.is_full,
+            findings=body.findings,
+        ),
+        Action.GIVE_INITIAL_OPINION: lambda: services.application_give_initial_opinion(
+            **common, favourable=body.favourable, opinion=body.opinion
+        ),
+        Action.PUBLISH_NOTICE: lambda: services.application_publish_notice(**common),
+        Action.RECORD_OBJECTION: lambda: services.application_record_objection(
+            **common, objection=body.objection
+        ),
+        Action.REINVESTIGATE: lambda: services.application_reinvestigate(**common),
+        Action.CLOSE_NOTICE_WITHOUT_OBJECTION: lambda: services.application_close_notice(**common),
+        Action.CONFIRM: lambda: services.application_confirm(**common),
+        Action.REFUSE: lambda: services.application_refuse(**common, reason=body.reason),
+        Action.EXTEND: lambda: services.application_extend(**common, reason=body.reason),
+        Action.WITHDRAW: lambda: services.application_withdraw(**common, reason=body.reason),
+    }
+    try:
+        handler = handlers[Action(action)]
+    except (ValueError, KeyError) as error:
+        names = "、".join(f"{a.value}（{a.label}）" for a in handlers)
+        raise ApplicationError(f"不支持的操作：{action}，可选：{names}", field="action") from error
+    return handler()
+
+
+@router.post(
+    "/applications/{public_id}/actions/{action}",
+    response=ApplicationOut,
+    summary="办理救助申请（受理、调查、初审、公示、确认等）",
+)
+def application_act(request, public_id: str, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
+    application = selectors.application_get(actor=request.auth, public_id=public_id)
+    application = _dispatch(request.auth, application, action, payload)
+    return _detail(request, application)

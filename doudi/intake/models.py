@@ -1,0 +1,220 @@
+"""Applications for assistance and their way to a decision (docs/intake.md, docs/workflow.md).
+
+The statuses, transitions, guards and time limits are the pure package :mod:`.workflow`; these
+tables only persist a case, its consents, its append-only events and the entitlements a
+confirmation creates."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from doudi.core.models import BaseModel
+from doudi.intake.workflow import STATUS_LABELS, ApplicationStatus
+
+
+class Programme(models.TextChoices):
+    DIBAO = "dibao", "最低生活保障（低保）"
+    TEKUN = "tekun", "特困人员救助供养"
+    MARGINAL_HOUSEHOLD = "marginal_household", "低保边缘家庭"
+    RIGID_EXPENDITURE_HOUSEHOLD = "rigid_expenditure_household", "刚性支出困难家庭"
+    TEMPORARY_ASSISTANCE = "temporary_assistance", "临时救助"
+    DISABILITY_LIVING_SUBSIDY = "disability_living_subsidy", "困难残疾人生活补贴"
+    DISABILITY_CARE_SUBSIDY = "disability_care_subsidy", "重度残疾人护理补贴"
+    ORPHAN = "orphan", "孤儿基本生活费"
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", "窗口受理"
+    VILLAGE_WORKER = "village_worker", "村（社区）代办"
+    ONLINE = "online", "网上申请"
+
+
+STATUS_CHOICES = [(status.value, STATUS_LABELS[status]) for status in ApplicationStatus]
+
+
+class Application(BaseModel):
+    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="家庭",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    programmes = models.JSONField("申请项目", default=list)
+    channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
+    status = models.CharField("状态", max_length=24, choices=STATUS_CHOICES, db_index=True)
+    province_code = models.CharField("省", max_length=6, db_index=True)
+    city_code = models.CharField("市", max_length=6, db_index=True)
+    county_code = models.CharField("县", max_length=6, db_index=True)
+    township_code = models.CharField("乡镇", max_length=9, db_index=True)
+    village_code = models.CharField("村（社区）代码", max_length=12, db_index=True)
+    situation = models.JSONField("申报的家庭情况", default=dict)
+    is_relative_declared = models.BooleanField("近亲属备案", default=False)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="初审意见提出人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion = models.TextField("初审意见", blank=True)
+    opinion_favourable = models.BooleanField("初审意见同意纳入", null=True, blank=True)
+    proposal_evaluation = models.ForeignKey(
+        "standards.EvaluationRecord",
+        verbose_name="初审测算记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposal = models.JSONField("初审测算结果", default=dict, blank=True)
+    last_home_visit_full = models.BooleanField("最近一次为全面入户调查", default=False)
+    notice_published_on = models.DateField("公示发布日期", null=True, blank=True)
+    objection_open = models.BooleanField("有未处理的异议", default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="不予确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    refusal_reason = models.TextField("不予确认理由", blank=True)
+    extension_reason = models.TextField("延长办理时限理由", blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "救助申请"
+        verbose_name_plural = "救助申请"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"申请 {self.public_id}（{self.get_status_display()}）"
+
+
+class SignedBy(models.TextChoices):
+    SELF = "self", "本人签署"
+    GUARDIAN = "guardian", "监护人代签"
+    PROXY = "proxy", "委托代签"
+
+
+class Consent(BaseModel):
+    """授权核对书: a counted member's consent to the verification of their economic status."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="consents"
+    )
+    person = models.ForeignKey(
+        "registry.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.CharField("签署方式", max_length=16, choices=SignedBy.choices)
+    proxy_reason = models.CharField("代签原因", max_length=255, blank=True)
+    signed_at = models.DateTimeField("签署时间")
+
+    class Meta:
+        verbose_name = "授权核对书"
+        verbose_name_plural = "授权核对书"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "person"], name="consent_once_per_person"
+            )
+        ]
+
+
+class CaseEvent(BaseModel):
+    """One step of a case. Append-only: never changed or deleted."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=40)
+    from_status = models.CharField("原状态", max_length=24)
+    to_status = models.CharField("新状态", max_length=24)
+    parameters = models.JSONField("参数", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["created_at", "id"]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError("办理记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("办理记录只能追加，不能删除")
+
+
+class Entitlement(BaseModel):
+    """A monthly benefit created by a confirmed decision, from the month after confirmation."""
+
+    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="entitlements"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="家庭",
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+    )
+    programme = models.CharField("救助项目", max_length=32, choices=Programme.choices)
+    monthly_amount = models.DecimalField("月保障金额", max_digits=12, decimal_places=2)
+    from_month = models.DateField("起始月份", help_text="该月第一日")
+    to_month = models.DateField("终止月份", null=True, blank=True)
+    county_code = models.CharField("县", max_length=6, db_index=True)
+    township_code = models.CharField("乡镇", max_length=9, db_index=True)
+
+    class Meta:
+        verbose_name = "救助待遇"
+        verbose_name_plural = "救助待遇"
+        ordering = ["from_month", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "programme"],
+                condition=Q(to_month__isnull=True),
+                name="entitlement_one_open_per_programme",
+            )
+        ]
+
+
+class ConfirmationSetting(BaseModel):
+    """Per county: whether confirmation (审核确认) is delegated to the townships."""
+
+    county = models.OneToOneField(
+        "core.Division",
+        verbose_name="县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delegated_to_township = models.BooleanField("审核确认权委托乡镇（街道）", default=False)
+
+    class Meta:
+        verbose_name = "审核确认权设置"
+        verbose_name_plural = "审核确认权设置"
+        ordering = ["county_id"]

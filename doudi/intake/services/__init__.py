@@ -1,0 +1,54 @@
+"""The application services: each step of POLICY.md §2.7 as one transaction.
+
+Every service checks the permission and the region (a case outside the actor's region does not
+exist for them: NotFound), gathers :class:`~doudi.intake.workflow.CaseFacts`, asks the workflow
+whether the step is allowed (:func:`~doudi.intake.workflow.attempt`), then writes the change with
+a conditional update on ``(status, version)``, a :class:`CaseEvent`, an audit event and the
+step's deadlines, all in one transaction. Of two people acting on one case at once only the
+first succeeds; the other is told to reload."""
+
+from doudi.intake.services._common import CONFLICT_MESSAGE
+from doudi.intake.services.decisions import (
+    application_confirm,
+    application_extend,
+    application_refuse,
+    application_withdraw,
+)
+from doudi.intake.services.steps import (
+    application_accept,
+    application_close_notice,
+    application_give_initial_opinion,
+    application_publish_notice,
+    application_record_home_visit,
+    application_record_objection,
+    application_reinvestigate,
+    application_start_verification,
+)
+from doudi.intake.services.submission import (
+    ConsentSpec,
+    Declaration,
+    IncomeSpec,
+    application_submit,
+    declared_situation,
+)
+
+__all__ = [
+    "CONFLICT_MESSAGE",
+    "ConsentSpec",
+    "Declaration",
+    "IncomeSpec",
+    "application_accept",
+    "application_close_notice",
+    "application_confirm",
+    "application_extend",
+    "application_give_initial_opinion",
+    "application_publish_notice",
+    "application_record_home_visit",
+    "application_record_objection",
+    "application_refuse",
+    "application_reinvestigate",
+    "application_start_verification",
+    "application_submit",
+    "application_withdraw",
+    "declared_situation",
+]
