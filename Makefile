@@ -10,7 +10,7 @@ PYTEST := $(VENV)/bin/pytest
 VENDOR := doudi/web/static/vendor
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install assets demo serve test test-postgres lint check bench clean
+.PHONY: help install assets browser demo serve test test-postgres lint check bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,6 +28,14 @@ assets:  ## install the web assets from the npm registry (no CDN at run time)
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	   node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 
+browser:  ## Debian's headless Chromium for the browser test (installed only as root with apt-get)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "note: chromium is not installed (needs root and apt-get); the browser test will be skipped"; \
+	  fi; }
+
 demo: install assets  ## install, migrate, load 长乐区 (350112) with demo staff and serve on 127.0.0.1:8000
 	$(DOUDI) collectstatic --noinput --verbosity 0
 	$(DOUDI) demo
@@ -36,10 +44,10 @@ serve: install assets  ## serve the existing database without reloading demo dat
 	$(DOUDI) collectstatic --noinput --verbosity 0
 	$(DOUDI) runserver 127.0.0.1:8000 --noreload
 
-test: install assets  ## install and run the whole suite on the embedded SQLite database
+test: install assets browser  ## install and run the whole suite on the embedded SQLite database
 	$(PYTEST) -n $(PYTEST_WORKERS) -q
 
-test-postgres: install assets  ## the same suite against PostgreSQL on 127.0.0.1:5432 (a throwaway database)
+test-postgres: install assets browser  ## the same suite against PostgreSQL on 127.0.0.1:5432 (a throwaway database)
 	DOUDI_DB=postgres DOUDI_DB_NAME=doudi_ci $(PYTEST) -n $(PYTEST_WORKERS) -q
 
 lint: install  ## ruff

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doudi.web import simulation_views, views
+from doudi.web import intake_views, simulation_views, views
 
 app_name = "web"
 
@@ -15,6 +15,18 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("households/", views.household_search, name="household_search"),
     path("households/<str:public_id>/", views.household_detail, name="household_detail"),
+    path("households/<str:public_id>/apply/", intake_views.application_new, name="application_new"),
+    path("applications/", intake_views.application_worklist, name="application_worklist"),
+    path(
+        "applications/<str:public_id>/",
+        intake_views.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "applications/<str:public_id>/actions/<str:action>/",
+        intake_views.application_act,
+        name="application_act",
+    ),
     path("persons/<str:public_id>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
     path("standards/", views.standards, name="standards"),
     path("simulation/", simulation_views.simulation, name="simulation"),
