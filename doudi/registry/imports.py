@@ -24,6 +24,7 @@ from doudi.core.exceptions import ApplicationError
 from doudi.core.id_protection import field_encrypt, id_number_encrypt, id_number_hash
 from doudi.core.models import Division
 from doudi.registry.models import BankAccount, Household, Membership, Person
+from doudi.registry.services.bank_accounts import account_number_mask
 
 IMPORT_REASON = "合成数据导入"
 BATCH_HOUSEHOLDS = 2000
@@ -35,10 +36,6 @@ def _file_tag(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:16]
-
-
-def _mask_account(number: str) -> str:
-    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
 
 
 def registry_import_parquet(
@@ -260,7 +257,7 @@ def _write_chunk(
                         "person_id": person_pk,
                         "bank_name": "合成数据银行",
                         "account_number_encrypted": field_encrypt(account),
-                        "account_number_masked": _mask_account(account),
+                        "account_number_masked": account_number_mask(account),
                         "is_primary": True,
                         "is_active": True,
                     }

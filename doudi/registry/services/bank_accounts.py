@@ -27,6 +27,11 @@ def _luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
+def account_number_mask(number: str) -> str:
+    """First 4 and last 4 digits, the rest as asterisks: what staff see of an account number."""
+    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+
+
 @transaction.atomic
 def bank_account_add(
     *, actor: Actor, person: Person, bank_name: str, account_number: str, reason: str
@@ -57,7 +62,7 @@ def bank_account_add(
         person=person,
         bank_name=bank_name.strip(),
         account_number_encrypted=field_encrypt(number),
-        account_number_masked=f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}",
+        account_number_masked=account_number_mask(number),
     )
     _with_history(account, actor=actor, reason=reason).save()
     audit_event_record(
