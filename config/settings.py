@@ -38,6 +38,12 @@ INSTALLED_APPS = [
     "doudi.registry",
     "doudi.standards",
     "doudi.intake",
+    "doudi.referrals",
+    "doudi.relief",
+    "doudi.reviews",
+    "doudi.portal",
+    "doudi.documents",
+    "doudi.exchange",
     "doudi.synth",
     "doudi.web",
 ]

@@ -16,6 +16,19 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "分析人员"  # aggregate monitoring, simulation; no individual records
     AUDITOR = "auditor", "审计监督人员"  # read-only, including the audit trail
     ADMIN = "admin", "系统管理员"  # accounts, holiday schedules, reference data
+    VILLAGE_WORKER = "village_worker", "村（居）协理员"  # helps families apply, in one village
+    PARTNER = "partner", "协同部门经办人"  # a partner department: answers its own referrals
+
+
+class PartnerDepartment(models.TextChoices):
+    """The departments a need is referred to (一门受理、协同办理), by the assistance they give."""
+
+    MEDICAL_ASSISTANCE = "medical_assistance", "医疗保障部门（医疗救助）"
+    EDUCATION_ASSISTANCE = "education_assistance", "教育部门（教育救助）"
+    HOUSING_ASSISTANCE = "housing_assistance", "住房和城乡建设部门（住房救助）"
+    EMPLOYMENT_ASSISTANCE = "employment_assistance", "人力资源和社会保障部门（就业救助）"
+    LEGAL_AID = "legal_aid", "司法行政部门（法律援助）"
+    CHARITY = "charity", "慈善组织（慈善帮扶）"
 
 
 class OrgUnit(BaseModel):
@@ -27,6 +40,13 @@ class OrgUnit(BaseModel):
     )
     level = models.CharField("层级", max_length=16, choices=DivisionLevel.choices)
     is_verification_centre = models.BooleanField("核对中心", default=False)
+    partner_department = models.CharField(
+        "协同部门",
+        max_length=32,
+        choices=PartnerDepartment.choices,
+        blank=True,
+        help_text="仅协同部门单位填写：该单位接收哪一类转介",
+    )
 
     class Meta:
         verbose_name = "单位"

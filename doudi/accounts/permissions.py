@@ -21,11 +21,20 @@ class Permission(StrEnum):
     INTAKE_VIEW = "intake.view"
     INTAKE_PROPOSE = "intake.propose"
     INTAKE_CONFIRM = "intake.confirm"
+    INTAKE_SUBMIT = "intake.submit"
+    CONFIRMATION_SETTING_MANAGE = "intake.confirmation_setting_manage"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_ANSWER = "referral.answer"
+    ADVANCE_ASSISTANCE_PAY = "relief.advance_pay"
+    RESERVE_FUND_VIEW = "relief.reserve_fund_view"
+    RESERVE_FUND_MANAGE = "relief.reserve_fund_manage"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REGISTRY_VIEW: frozenset(
         {
+            Role.VILLAGE_WORKER,
             Role.CASEWORKER,
             Role.APPROVER,
             Role.COUNTY_OFFICER,
@@ -51,11 +60,34 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SIMULATION_RUN: frozenset({Role.ANALYST, Role.COUNTY_OFFICER}),
     # Applications (POLICY.md §2.7): caseworkers accept, investigate and propose; approvers
     # confirm or refuse; auditors and county officers read.
+    # Village workers file applications on a family's behalf and follow them in their village.
     Permission.INTAKE_VIEW: frozenset(
-        {Role.CASEWORKER, Role.APPROVER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.ADMIN}
+        {
+            Role.CASEWORKER,
+            Role.APPROVER,
+            Role.COUNTY_OFFICER,
+            Role.AUDITOR,
+            Role.ADMIN,
+            Role.VILLAGE_WORKER,
+        }
     ),
+    Permission.INTAKE_SUBMIT: frozenset({Role.CASEWORKER, Role.VILLAGE_WORKER}),
     Permission.INTAKE_PROPOSE: frozenset({Role.CASEWORKER}),
     Permission.INTAKE_CONFIRM: frozenset({Role.APPROVER}),
+    # Whether the county delegates confirmation to its townships is the county bureau's choice.
+    Permission.CONFIRMATION_SETTING_MANAGE: frozenset({Role.COUNTY_OFFICER}),
+    # Referrals (一门受理、协同办理): the window refers, the partner department answers its own.
+    Permission.REFERRAL_VIEW: frozenset(
+        {Role.CASEWORKER, Role.APPROVER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.PARTNER}
+    ),
+    Permission.REFERRAL_CREATE: frozenset({Role.CASEWORKER}),
+    Permission.REFERRAL_ANSWER: frozenset({Role.PARTNER}),
+    # 先行救助 from the township reserve fund (POLICY.md §5); the county tops the fund up.
+    Permission.ADVANCE_ASSISTANCE_PAY: frozenset({Role.CASEWORKER}),
+    Permission.RESERVE_FUND_VIEW: frozenset(
+        {Role.CASEWORKER, Role.APPROVER, Role.COUNTY_OFFICER, Role.AUDITOR}
+    ),
+    Permission.RESERVE_FUND_MANAGE: frozenset({Role.COUNTY_OFFICER}),
 }
 
 PERMISSION_LABELS = {
@@ -72,6 +104,14 @@ PERMISSION_LABELS = {
     Permission.INTAKE_VIEW: "查看救助申请",
     Permission.INTAKE_PROPOSE: "受理救助申请、调查并提出初审意见",
     Permission.INTAKE_CONFIRM: "审核确认救助申请",
+    Permission.INTAKE_SUBMIT: "提交救助申请",
+    Permission.CONFIRMATION_SETTING_MANAGE: "设置审核确认权委托",
+    Permission.REFERRAL_VIEW: "查看转介单",
+    Permission.REFERRAL_CREATE: "发起转介",
+    Permission.REFERRAL_ANSWER: "办理转介并反馈",
+    Permission.ADVANCE_ASSISTANCE_PAY: "发放先行救助",
+    Permission.RESERVE_FUND_VIEW: "查看临时救助备用金",
+    Permission.RESERVE_FUND_MANAGE: "拨付和核对临时救助备用金",
 }
 
 

@@ -3,8 +3,13 @@ from ninja import NinjaAPI
 from doudi.api.auth import session_auth, token_auth
 from doudi.api.errors import install_error_handlers
 from doudi.core.apis import router as core_router
+from doudi.exchange.apis import router as exchange_router
 from doudi.intake.apis import router as intake_router
+from doudi.portal.apis import router as portal_router
+from doudi.referrals.apis import router as referrals_router
 from doudi.registry.apis import router as registry_router
+from doudi.relief.apis import router as relief_router
+from doudi.reviews.apis import router as reviews_router
 from doudi.standards.apis import router as standards_router
 from doudi.standards.policy_apis import router as policy_router
 
@@ -23,3 +28,8 @@ api.add_router("/", registry_router)
 api.add_router("/", standards_router)
 api.add_router("/", policy_router)
 api.add_router("/", intake_router)
+api.add_router("/", referrals_router)
+api.add_router("/", relief_router)
+api.add_router("/", reviews_router)
+api.add_router("/", portal_router)
+api.add_router("/", exchange_router)

@@ -33,6 +33,17 @@ class Channel(models.TextChoices):
     ONLINE = "online", "网上申请"
 
 
+class Need(models.TextChoices):
+    """Needs declared on the one form that other departments serve (一门受理、协同办理)."""
+
+    MEDICAL = "medical", "医疗"
+    EDUCATION = "education", "教育"
+    HOUSING = "housing", "住房"
+    EMPLOYMENT = "employment", "就业"
+    CARE = "care", "照料护理"
+    LEGAL = "legal", "法律援助"
+
+
 STATUS_CHOICES = [(status.value, STATUS_LABELS[status]) for status in ApplicationStatus]
 
 
@@ -96,6 +107,36 @@ class Application(BaseModel):
     refusal_reason = models.TextField("不予确认理由", blank=True)
     extension_reason = models.TextField("延长办理时限理由", blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
+    needs = models.JSONField("其他救助需求", default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    receiving_township_code = models.CharField(
+        "接收申请的乡镇（街道）",
+        max_length=9,
+        blank=True,
+        db_index=True,
+        help_text="在户籍地或居住地以外的窗口提出时（跨省通办、急难发生地）填写",
+    )
+    missing_items = models.JSONField("尚缺材料", default=list, blank=True)
+    requested_items = models.JSONField("已一次性告知的补正材料", default=list, blank=True)
+    community_review_started = models.BooleanField("已启动民主评议", default=False)
+    community_review_result = models.TextField("民主评议结果", blank=True)
+    county_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="县级复核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    county_reviewed_at = models.DateTimeField("县级复核时间", null=True, blank=True)
+    refusal_notice_sent_on = models.DateField("不予确认通知送达日期", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:

@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doudi.web import intake_views, simulation_views, views
+from doudi.web import (
+    application_form_views,
+    intake_views,
+    simulation_views,
+    urls_documents,
+    urls_exchange,
+    urls_portal,
+    urls_referrals,
+    urls_relief,
+    urls_reviews,
+    views,
+)
 
 app_name = "web"
 
@@ -15,7 +26,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("households/", views.household_search, name="household_search"),
     path("households/<str:public_id>/", views.household_detail, name="household_detail"),
-    path("households/<str:public_id>/apply/", intake_views.application_new, name="application_new"),
+    path(
+        "households/<str:public_id>/apply/",
+        application_form_views.application_new,
+        name="application_new",
+    ),
     path("applications/", intake_views.application_worklist, name="application_worklist"),
     path(
         "applications/<str:public_id>/",
@@ -33,3 +48,11 @@ urlpatterns = [
     path("simulation/export.xlsx", simulation_views.simulation_export, name="simulation_export"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# Each area keeps its pages in its own module (same `web` namespace).
+urlpatterns += urls_referrals.urlpatterns
+urlpatterns += urls_relief.urlpatterns
+urlpatterns += urls_reviews.urlpatterns
+urlpatterns += urls_portal.urlpatterns
+urlpatterns += urls_documents.urlpatterns
+urlpatterns += urls_exchange.urlpatterns

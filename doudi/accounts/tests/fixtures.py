@@ -92,10 +92,54 @@ def admin_user(villages):
     )
 
 
+@pytest.fixture
+def village_worker_user(villages):
+    return make_staff(
+        "xinghua_village_worker", WUHANG_VILLAGE, [Role.VILLAGE_WORKER], display_name="兴华协理员"
+    )
+
+
+@pytest.fixture
+def partner_user(villages):
+    """长乐区医疗保障局: receives the county's medical-assistance referrals."""
+    from django.contrib.auth import get_user_model
+
+    division = Division.objects.get(code="350112")
+    unit = OrgUnit.objects.create(
+        division=division,
+        name="长乐区医疗保障局",
+        level=division.level,
+        partner_department="medical_assistance",
+    )
+    user = get_user_model().objects.create_user(username="changle_medical", password="pass-1234")
+    StaffProfile.objects.create(
+        user=user, org_unit=unit, display_name="长乐医保经办", roles=[Role.PARTNER]
+    )
+    return user
+
+
+@pytest.fixture
+def applicant_user(villages):
+    """A resident who signs in to apply online: a user with no staff profile."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="applicant_lin", password="pass-1234")
+
+
 def _actor(user) -> Actor:
     actor = actor_for_user(user)
     assert actor is not None
     return actor
+
+
+@pytest.fixture
+def village_worker(village_worker_user) -> Actor:
+    return _actor(village_worker_user)
+
+
+@pytest.fixture
+def partner(partner_user) -> Actor:
+    return _actor(partner_user)
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ when a route is added without a row here, so the matrix cannot fall behind the U
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import pkgutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,20 +21,29 @@ from doudi.core.models import AuditEvent
 from doudi.policy.tests.test_population import write_snapshot
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.tests.factories import make_id_number
+from doudi.web.tests.matrix.common import (
+    ANY_STAFF,
+    PERSONAS,
+    READ,
+    REVEAL,
+    SIMULATE,
+    WRITE,
+    Row,
+    application_of,
+)
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["caseworker", "approver", "outsider", "auditor", "analyst", "admin", "anonymous"]
+
+def _area_modules() -> list[Any]:
+    """Every sibling module of `matrix.common`: each holds one area's rows."""
+    import doudi.web.tests.matrix as package
+
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name != "common")
+    return [importlib.import_module(f"{package.__name__}.{name}") for name in names]
 
 
-@dataclass(frozen=True)
-class Row:
-    route: str  # the URL pattern, as Django's resolver spells it
-    method: str
-    url: Callable[[dict[str, Any]], str]
-    expected: dict[str, int]
-    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    writes: bool = False
+AREAS = _area_modules()
 
 
 def _new_member(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -97,27 +106,6 @@ def _simulation_url(ctx: dict[str, Any], path: str) -> str:
     return f"{path}?population=matrix&month=2023-01&share=45&rounding=10&rounding_mode=nearest"
 
 
-def _application(ctx: dict[str, Any]) -> Any:
-    """A submitted application of the test household, written without an audit event so that
-    it does not count as a change made by the request under test."""
-    from doudi.intake.models import Application
-
-    if "application" not in ctx:
-        household = ctx["household"]
-        ctx["application"] = Application.objects.create(
-            household=household,
-            programmes=["dibao"],
-            channel="window",
-            status="submitted",
-            province_code=household.province_code,
-            city_code=household.city_code,
-            county_code=household.county_code,
-            township_code=household.township_code,
-            village_code=household.village_code,
-        )
-    return ctx["application"]
-
-
 def _application_body(ctx: dict[str, Any]) -> dict[str, Any]:
     household = ctx["household"]
     people = [m.person for m in household.memberships.filter(is_counted=True)]
@@ -144,57 +132,24 @@ def _application_form(ctx: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-SIMULATE = {
-    **dict.fromkeys(["caseworker", "outsider", "auditor", "admin"], 403),
-    "analyst": 200,
-    "approver": 200,  # 县级民政干部
-    "anonymous": 302,
-}
-
-READ = {
-    "caseworker": 200,
-    "approver": 200,
-    "outsider": 404,
-    "auditor": 200,
-    "analyst": 403,
-    "admin": 200,
-}
-WRITE = {
-    "caseworker": 201,
-    "approver": 201,
-    "outsider": 404,
-    "auditor": 403,
-    "analyst": 403,
-    "admin": 403,
-}
-REVEAL = {
-    "caseworker": 200,
-    "approver": 200,
-    "outsider": 404,
-    "auditor": 403,
-    "analyst": 403,
-    "admin": 403,
-}
-ANY_STAFF = {p: 200 for p in PERSONAS if p != "anonymous"}
-
 API_ROWS = [
     Row(
         "api/idcard/<number>",
         "GET",
         lambda c: "/api/idcard/11010519491231002X",
-        {**ANY_STAFF, "anonymous": 401},
+        {**ANY_STAFF, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/divisions/<code>",
         "GET",
         lambda c: "/api/divisions/350112",
-        {**ANY_STAFF, "anonymous": 401},
+        {**ANY_STAFF, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/divisions",
         "GET",
         lambda c: "/api/divisions?name=长乐区",
-        {**ANY_STAFF, "anonymous": 401},
+        {**ANY_STAFF, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/households",
@@ -204,13 +159,14 @@ API_ROWS = [
             **READ,
             "outsider": 200,
             "anonymous": 401,
+            "applicant": 401,
         },  # outsider: 200 with an empty list (asserted below)
     ),
     Row(
         "api/households",
         "POST",
         lambda c: "/api/households",
-        {**WRITE, "outsider": 403, "approver": 201, "anonymous": 401},
+        {**WRITE, "outsider": 403, "approver": 201, "anonymous": 401, "applicant": 401},
         body=_new_household,
         writes=True,
     ),
@@ -218,13 +174,13 @@ API_ROWS = [
         "api/households/<public_id>",
         "GET",
         lambda c: f"/api/households/{c['household'].public_id}",
-        {**READ, "anonymous": 401},
+        {**READ, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/households/<public_id>/members",
         "POST",
         lambda c: f"/api/households/{c['household'].public_id}/members",
-        {**WRITE, "anonymous": 401},
+        {**WRITE, "anonymous": 401, "applicant": 401},
         body=_new_member,
         writes=True,
     ),
@@ -232,7 +188,7 @@ API_ROWS = [
         "api/households/<public_id>/members/<membership_id>/remove",
         "POST",
         lambda c: f"/api/households/{c['household'].public_id}/members/{c['child'].pk}/remove",
-        {**WRITE, "caseworker": 200, "approver": 200, "anonymous": 401},
+        {**WRITE, "caseworker": 200, "approver": 200, "anonymous": 401, "applicant": 401},
         body=lambda c: {"reason": "迁出"},
         writes=True,
     ),
@@ -240,19 +196,19 @@ API_ROWS = [
         "api/households/<public_id>/history",
         "GET",
         lambda c: f"/api/households/{c['household'].public_id}/history",
-        {**READ, "anonymous": 401},
+        {**READ, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/persons/<public_id>",
         "GET",
         lambda c: f"/api/persons/{c['head'].public_id}",
-        {**READ, "anonymous": 401},
+        {**READ, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/persons/<public_id>",
         "PATCH",
         lambda c: f"/api/persons/{c['head'].public_id}",
-        {**WRITE, "caseworker": 200, "approver": 200, "anonymous": 401},
+        {**WRITE, "caseworker": 200, "approver": 200, "anonymous": 401, "applicant": 401},
         body=lambda c: {"reason": "更新电话", "phone": "10012345678"},
         writes=True,
     ),
@@ -260,7 +216,7 @@ API_ROWS = [
         "api/persons/<public_id>/id-number",
         "POST",
         lambda c: f"/api/persons/{c['head'].public_id}/id-number",
-        {**REVEAL, "anonymous": 401},
+        {**REVEAL, "anonymous": 401, "applicant": 401},
         body=lambda c: {"purpose": "核对"},
         writes=True,
     ),
@@ -268,13 +224,13 @@ API_ROWS = [
         "api/persons/<public_id>/bank-accounts",
         "GET",
         lambda c: f"/api/persons/{c['head'].public_id}/bank-accounts",
-        {**READ, "anonymous": 401},
+        {**READ, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/persons/<public_id>/bank-accounts",
         "POST",
         lambda c: f"/api/persons/{c['head'].public_id}/bank-accounts",
-        {**WRITE, "anonymous": 401},
+        {**WRITE, "anonymous": 401, "applicant": 401},
         body=lambda c: {
             "bank_name": "合成数据银行",
             "account_number": "9999990000000000006",
@@ -285,12 +241,17 @@ API_ROWS = [
     Row(
         "api/", "GET", lambda c: "/api/", dict.fromkeys(PERSONAS, 404)
     ),  # django-ninja's root: no listing
-    Row("api/standards", "GET", lambda c: "/api/standards", {**ANY_STAFF, "anonymous": 401}),
+    Row(
+        "api/standards",
+        "GET",
+        lambda c: "/api/standards",
+        {**ANY_STAFF, "anonymous": 401, "applicant": 401},
+    ),
     Row(
         "api/standards",
         "POST",
         lambda c: "/api/standards",
-        {**dict.fromkeys(PERSONAS, 403), "approver": 201, "anonymous": 401},
+        {**dict.fromkeys(PERSONAS, 403), "approver": 201, "anonymous": 401, "applicant": 401},
         body=lambda c: _standard_body(),
         writes=True,
     ),
@@ -298,7 +259,7 @@ API_ROWS = [
         "api/policy/evaluate",
         "POST",
         lambda c: "/api/policy/evaluate",
-        {**ANY_STAFF, "anonymous": 401},
+        {**ANY_STAFF, "anonymous": 401, "applicant": 401},
         body=lambda c: {
             "month": "2023-03",
             "region": "350112",
@@ -311,13 +272,13 @@ API_ROWS = [
         "api/applications",
         "GET",
         lambda c: "/api/applications",
-        {**READ, "outsider": 200, "anonymous": 401},
+        {**READ, "outsider": 200, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/applications",
         "POST",
         lambda c: "/api/applications",
-        {**WRITE, "approver": 403, "anonymous": 401},
+        {**WRITE, "approver": 403, "anonymous": 401, "applicant": 401},
         body=_application_body,
         writes=True,
     ),
@@ -325,29 +286,36 @@ API_ROWS = [
         "api/applications/due",
         "GET",
         lambda c: "/api/applications/due",
-        {**READ, "outsider": 200, "anonymous": 401},
+        {**READ, "outsider": 200, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/applications/<public_id>",
         "GET",
-        lambda c: f"/api/applications/{_application(c).public_id}",
-        {**READ, "anonymous": 401},
+        lambda c: f"/api/applications/{application_of(c).public_id}",
+        {**READ, "anonymous": 401, "applicant": 401},
     ),
     Row(
         "api/applications/<public_id>/actions/<action>",
         "POST",
-        lambda c: f"/api/applications/{_application(c).public_id}/actions/accept",
-        {**WRITE, "caseworker": 200, "approver": 403, "anonymous": 401},
+        lambda c: f"/api/applications/{application_of(c).public_id}/actions/accept",
+        {**WRITE, "caseworker": 200, "approver": 403, "anonymous": 401, "applicant": 401},
         body=lambda c: {"version": 1},
         writes=True,
     ),
-    Row("api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200}),
-    Row("api/openapi.json", "GET", lambda c: "/api/openapi.json", {**ANY_STAFF, "anonymous": 200}),
+    Row(
+        "api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200, "applicant": 200}
+    ),
+    Row(
+        "api/openapi.json",
+        "GET",
+        lambda c: "/api/openapi.json",
+        {**ANY_STAFF, "anonymous": 200, "applicant": 200},
+    ),
 ]
 
 WEB_ROWS = [
     Row("", "GET", lambda c: "/", {**ANY_STAFF, "anonymous": 302}),
-    Row("login/", "GET", lambda c: "/login/", {**ANY_STAFF, "anonymous": 200}),
+    Row("login/", "GET", lambda c: "/login/", {**ANY_STAFF, "anonymous": 200, "applicant": 200}),
     Row("logout/", "POST", lambda c: "/logout/", {**dict.fromkeys(PERSONAS, 302)}),
     Row(
         "households/",
@@ -392,13 +360,13 @@ WEB_ROWS = [
     Row(
         "applications/<str:public_id>/",
         "GET",
-        lambda c: f"/applications/{_application(c).public_id}/",
+        lambda c: f"/applications/{application_of(c).public_id}/",
         {**READ, "anonymous": 302},
     ),
     Row(
         "applications/<str:public_id>/actions/<str:action>/",
         "POST",
-        lambda c: f"/applications/{_application(c).public_id}/actions/accept/",
+        lambda c: f"/applications/{application_of(c).public_id}/actions/accept/",
         {**WRITE, "caseworker": 302, "approver": 403, "anonymous": 302},
         body=lambda c: {"version": "1"},
         writes=True,
@@ -423,7 +391,7 @@ WEB_ROWS = [
     Row("healthz", "GET", lambda c: "/healthz", dict.fromkeys(PERSONAS, 200)),
 ]
 
-ALL_ROWS = API_ROWS + WEB_ROWS
+ALL_ROWS = API_ROWS + WEB_ROWS + [row for area in AREAS for row in area.ROWS]
 
 
 def _state() -> tuple[int, ...]:
@@ -441,14 +409,14 @@ def _state() -> tuple[int, ...]:
         sum(Application.objects.values_list("version", flat=True)),
         CaseEvent.objects.count(),
         Consent.objects.count(),
+        *(value for area in AREAS if hasattr(area, "state") for value in area.state()),
     )
 
 
 @pytest.fixture
 def context(household, request, settings, tmp_path) -> dict[str, Any]:
     users = {
-        name: request.getfixturevalue(f"{name}_user")
-        for name in ["caseworker", "approver", "outsider", "auditor", "analyst", "admin"]
+        name: request.getfixturevalue(f"{name}_user") for name in PERSONAS if name != "anonymous"
     }
     settings.DATA_DIR = tmp_path  # population snapshots for the simulation rows
     return {
@@ -525,6 +493,15 @@ def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
         elif isinstance(pattern, URLPattern):
             routes.append(text.lstrip("^").rstrip("$"))
     return routes
+
+
+def test_every_row_names_every_persona():
+    incomplete = [
+        f"{row.method} {row.route}: {sorted(set(PERSONAS) - set(row.expected))}"
+        for row in ALL_ROWS
+        if set(row.expected) != set(PERSONAS)
+    ]
+    assert incomplete == []
 
 
 def test_every_route_is_in_the_matrix():

@@ -1,0 +1,5 @@
+"""Staff and applicant pages of the exchange app (included by doudi/web/urls.py)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
