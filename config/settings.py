@@ -128,6 +128,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Uploaded materials (材料) live in the default storage under MEDIA_ROOT; they are served only
+# through the region-scoped, audited download view, never as static files.
+MEDIA_ROOT = Path(env_str("DOUDI_MEDIA_ROOT", str(DATA_DIR / "media")))
+# The largest material a staff member may upload, in bytes (default 20 MB).
+MATERIAL_MAX_BYTES = env_int("DOUDI_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DOUDI_FILE_UPLOAD_MAX_MEMORY_BYTES", 5 * 1024 * 1024)
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from doudi.accounts.models import OrgUnit, Role, StaffProfile
+from doudi.accounts.models import OrgUnit, PartnerDepartment, Role, StaffProfile
 from doudi.core.models import Division
 
 DEMO_PASSWORD = "doudi-demo-2026"
@@ -24,6 +24,7 @@ class DemoAccount:
     roles: tuple[str, ...]
     is_admin: bool = False
     is_verification_centre: bool = False
+    partner_department: str = ""
 
 
 def demo_accounts(county_code: str) -> list[DemoAccount]:
@@ -44,6 +45,13 @@ def demo_accounts(county_code: str) -> list[DemoAccount]:
             is_verification_centre=True,
         ),
         DemoAccount("county_auditor", f"{county.name}审计监督", county_code, (Role.AUDITOR,)),
+        DemoAccount(
+            "medical_partner",
+            f"{county.name}医疗保障局经办",
+            county_code,
+            (Role.PARTNER,),
+            partner_department=PartnerDepartment.MEDICAL_ASSISTANCE,
+        ),
         DemoAccount("city_analyst", "市级分析人员", county.city_code, (Role.ANALYST,)),
         DemoAccount(
             "province_admin", "省级系统管理员", county.province_code, (Role.ADMIN,), is_admin=True
@@ -56,7 +64,27 @@ def demo_accounts(county_code: str) -> list[DemoAccount]:
                 f"caseworker{index}", f"{township.name}经办人", township.code, (Role.CASEWORKER,)
             ),
         )
+    village = (
+        Division.objects.filter(parent_id=townships[0].code, level="village")
+        .order_by("code")
+        .first()
+        if townships
+        else None
+    )
+    if village is not None:
+        accounts.insert(
+            len(townships),
+            DemoAccount(
+                "village_worker1", f"{village.name}协理员", village.code, (Role.VILLAGE_WORKER,)
+            ),
+        )
     return accounts
+
+
+def _unit_name(division: Division, account: DemoAccount) -> str:
+    if account.partner_department:
+        return f"{division.name}{PartnerDepartment(account.partner_department).label}"
+    return f"{division.name}{'核对中心' if account.is_verification_centre else '民政'}"
 
 
 @transaction.atomic
@@ -69,10 +97,8 @@ def demo_staff_ensure(county_code: str) -> list[tuple[DemoAccount, str]]:
         unit, _ = OrgUnit.objects.get_or_create(
             division=division,
             is_verification_centre=account.is_verification_centre,
-            defaults={
-                "name": f"{division.name}{'核对中心' if account.is_verification_centre else '民政'}",
-                "level": division.level,
-            },
+            partner_department=account.partner_department,
+            defaults={"name": _unit_name(division, account), "level": division.level},
         )
         user = user_model.objects.filter(username=account.username).first()
         if user is None:

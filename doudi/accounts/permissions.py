@@ -29,6 +29,8 @@ class Permission(StrEnum):
     ADVANCE_ASSISTANCE_PAY = "relief.advance_pay"
     RESERVE_FUND_VIEW = "relief.reserve_fund_view"
     RESERVE_FUND_MANAGE = "relief.reserve_fund_manage"
+    EXCHANGE_VIEW = "exchange.view"
+    EXCHANGE_UPLOAD = "exchange.upload"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -88,6 +90,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.CASEWORKER, Role.APPROVER, Role.COUNTY_OFFICER, Role.AUDITOR}
     ),
     Permission.RESERVE_FUND_MANAGE: frozenset({Role.COUNTY_OFFICER}),
+    # Department feeds (POLICY.md §7): the verification centre runs them, auditors read the
+    # catalogue (provenance only, no personal data); partner departments send their own feeds
+    # (which feed is theirs is checked in doudi/exchange/access.py).
+    Permission.EXCHANGE_VIEW: frozenset({Role.VERIFICATION_OFFICER, Role.AUDITOR}),
+    Permission.EXCHANGE_UPLOAD: frozenset({Role.VERIFICATION_OFFICER, Role.PARTNER}),
 }
 
 PERMISSION_LABELS = {
@@ -112,6 +119,8 @@ PERMISSION_LABELS = {
     Permission.ADVANCE_ASSISTANCE_PAY: "发放先行救助",
     Permission.RESERVE_FUND_VIEW: "查看临时救助备用金",
     Permission.RESERVE_FUND_MANAGE: "拨付和核对临时救助备用金",
+    Permission.EXCHANGE_VIEW: "查看部门数据交换",
+    Permission.EXCHANGE_UPLOAD: "报送部门数据",
 }
 
 

@@ -368,10 +368,14 @@ def deadlines_recompute(
     return changed
 
 
-def deadline_list_open(*, region_prefix: str, limit: int = 20) -> list[Deadline]:
-    """Open deadlines of a region (by division-code prefix), soonest first."""
-    return list(
-        Deadline.objects.filter(
-            closed_at__isnull=True, region_code__startswith=region_prefix
-        ).order_by("due_date", "id")[:limit]
+def deadline_list_open(
+    *, region_prefix: str, limit: int = 20, object_types: Iterable[str] | None = None
+) -> list[Deadline]:
+    """Open deadlines of a region (by division-code prefix), soonest first; only the given object
+    types when `object_types` is passed."""
+    queryset = Deadline.objects.filter(
+        closed_at__isnull=True, region_code__startswith=region_prefix
     )
+    if object_types is not None:
+        queryset = queryset.filter(object_type__in=list(object_types))
+    return list(queryset.order_by("due_date", "id")[:limit])

@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from ninja import Router, Schema, Status
+from django.http import FileResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Deadline
 from doudi.intake import selectors, services
-from doudi.intake.models import Application, CaseEvent
+from doudi.intake.models import Application, CaseEvent, Material, MaterialKind
+from doudi.intake.services.submission import household_for_submission
 from doudi.intake.workflow import (
     ACTION_LABELS,
     DEADLINE_RULES,
@@ -21,7 +24,6 @@ from doudi.intake.workflow import (
     allowed_actions,
     notice_last_day,
 )
-from doudi.registry import selectors as registry_selectors
 from doudi.registry.models import Household, Person
 
 router = Router(tags=["申请与审核"])
@@ -40,6 +42,25 @@ class IncomeIn(Schema):
     stable: bool = True
 
 
+class TemporaryIn(Schema):
+    """临时救助 request: required when ``programmes`` includes ``temporary_assistance``."""
+
+    kind: str = ""  # emergency 急难型 | expenditure 支出型
+    requested: str = ""  # yuan, e.g. "3000.00"
+    reason: str = ""
+    repeat_within_year: bool = False
+    repeat_justification: str = ""
+
+
+class OneOffGrantOut(Schema):
+    programme: str
+    amount: Decimal
+    approved_month: date
+    approved_by: str
+    requires_county_approval: bool
+    county_approved: bool
+
+
 class ApplicationIn(Schema):
     household: UUID
     programmes: list[str]
@@ -49,6 +70,8 @@ class ApplicationIn(Schema):
     assets: dict[str, Any] = {}
     expenses: dict[str, Any] = {}
     is_relative_declared: bool = False
+    needs: list[str] = []
+    temporary: TemporaryIn | None = None
 
 
 class ActionIn(Schema):
@@ -62,6 +85,28 @@ class ActionIn(Schema):
     favourable: bool | None = None
     opinion: str = ""
     objection: str = ""
+    items: list[str] = []
+    result: str = ""
+    photo_ids: list[str] = []
+    sent_on: date | None = None
+
+
+class AttachIn(Schema):
+    material: str
+
+
+class MaterialOut(Schema):
+    public_id: UUID
+    kind: str
+    kind_label: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+    used_here: bool
+    earlier_applications: list[UUID]
 
 
 class EventOut(Schema):
@@ -91,6 +136,17 @@ class EntitlementOut(Schema):
     to_month: date | None
 
 
+class SubmissionReceiptOut(Schema):
+    """Filed at this window but routed to a region the caller does not cover (跨省通办)."""
+
+    public_id: UUID
+    programmes: list[str]
+    county_code: str
+    township_code: str
+    receiving_township_code: str
+    message: str
+
+
 class ApplicationSummaryOut(Schema):
     public_id: UUID
     household: UUID
@@ -113,12 +169,20 @@ class ApplicationOut(ApplicationSummaryOut):
     notice_published_on: date | None
     notice_last_day: date | None
     refusal_reason: str
+    refusal_notice_sent_on: date | None
     extension_reason: str
     decided_at: datetime | None
+    missing_items: list[str]
+    requested_items: list[str]
+    community_review_started: bool
+    community_review_result: str
+    county_reviewed_by: str
+    county_reviewed_at: datetime | None
     allowed_actions: list[str]
     events: list[EventOut]
     deadlines: list[DeadlineOut]
     entitlements: list[EntitlementOut]
+    one_off_grants: list[OneOffGrantOut]
 
 
 class DueItemOut(Schema):
@@ -197,8 +261,15 @@ def _detail(request: Any, application: Application) -> dict[str, Any]:
         if published
         else None,
         "refusal_reason": application.refusal_reason,
+        "refusal_notice_sent_on": application.refusal_notice_sent_on,
         "extension_reason": application.extension_reason,
         "decided_at": application.decided_at,
+        "missing_items": list(application.missing_items),
+        "requested_items": list(application.requested_items),
+        "community_review_started": application.community_review_started,
+        "community_review_result": application.community_review_result,
+        "county_reviewed_by": _actor_name(application.county_reviewed_by),
+        "county_reviewed_at": application.county_reviewed_at,
         "allowed_actions": [a.value for a in allowed_actions(application.status)],
         "events": [
             _event(e) for e in selectors.application_events(actor=actor, application=application)
@@ -212,6 +283,17 @@ def _detail(request: Any, application: Application) -> dict[str, Any]:
                 "programme", "monthly_amount", "from_month", "to_month"
             )
         ),
+        "one_off_grants": [
+            {
+                "programme": grant.programme,
+                "amount": grant.amount,
+                "approved_month": grant.approved_month,
+                "approved_by": _actor_name(grant.approved_by),
+                "requires_county_approval": grant.requires_county_approval,
+                "county_approved": grant.county_approved,
+            }
+            for grant in selectors.application_one_off_grants(actor=actor, application=application)
+        ],
     }
 
 
@@ -224,9 +306,13 @@ def _member(household: Household, public_id: UUID, *, field: str) -> Person:
     return person
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="提交救助申请")
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 202: SubmissionReceiptOut},
+    summary="提交救助申请",
+)
 def application_submit(request, payload: ApplicationIn):  # type: ignore[no-untyped-def]
-    household = registry_selectors.household_get(actor=request.auth, public_id=payload.household)
+    household = household_for_submission(actor=request.auth, public_id=payload.household)
     application = services.application_submit(
         actor=request.auth,
         household=household,
@@ -252,9 +338,25 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
             ],
             assets=payload.assets,
             expenses=payload.expenses,
+            temporary=services.TemporarySpec(**payload.temporary.dict())
+            if payload.temporary is not None
+            else None,
         ),
         is_relative_declared=payload.is_relative_declared,
+        needs=payload.needs,
     )
+    if not Application.objects.filter(request.auth.region_q(), pk=application.pk).exists():
+        return Status(
+            202,
+            {
+                "public_id": application.public_id,
+                "programmes": application.programmes,
+                "county_code": application.county_code,
+                "township_code": application.township_code,
+                "receiving_township_code": application.receiving_township_code,
+                "message": "已受理，申请已转至家庭所在地办理",
+            },
+        )
     return Status(201, _detail(request, application))
 
 
@@ -301,6 +403,10 @@ def application_detail(request, public_id: str):  # type: ignore[no-untyped-def]
 def _dispatch(actor: Any, application: Application, action: str, body: ActionIn) -> Application:
     common = {"actor": actor, "application": application, "version": body.version}
     handlers = {
+        Action.REQUEST_MORE: lambda: services.application_request_more(**common, items=body.items),
+        Action.RECORD_SUPPLIED: lambda: services.application_record_supplied(
+            **common, items=body.items
+        ),
         Action.ACCEPT: lambda: services.application_accept(**common),
         Action.START_VERIFICATION: lambda: services.application_start_verification(**common),
         Action.RECORD_HOME_VISIT: lambda: services.application_record_home_visit(
@@ -310,6 +416,13 @@ def _dispatch(actor: Any, application: Application, action: str, body: ActionIn)
             photos=body.photos,
             is_full=body.is_full,
             findings=body.findings,
+            photo_ids=body.photo_ids,
+        ),
+        Action.START_COMMUNITY_REVIEW: lambda: services.application_start_community_review(
+            **common
+        ),
+        Action.RECORD_COMMUNITY_REVIEW: lambda: services.application_record_community_review(
+            **common, result=body.result
         ),
         Action.GIVE_INITIAL_OPINION: lambda: services.application_give_initial_opinion(
             **common, favourable=body.favourable, opinion=body.opinion
@@ -320,8 +433,14 @@ def _dispatch(actor: Any, application: Application, action: str, body: ActionIn)
         ),
         Action.REINVESTIGATE: lambda: services.application_reinvestigate(**common),
         Action.CLOSE_NOTICE_WITHOUT_OBJECTION: lambda: services.application_close_notice(**common),
+        Action.COUNTY_REVIEW: lambda: services.application_county_review(
+            **common, opinion=body.opinion
+        ),
         Action.CONFIRM: lambda: services.application_confirm(**common),
         Action.REFUSE: lambda: services.application_refuse(**common, reason=body.reason),
+        Action.SEND_REFUSAL_NOTICE: lambda: services.application_send_refusal_notice(
+            **common, sent_on=body.sent_on
+        ),
         Action.EXTEND: lambda: services.application_extend(**common, reason=body.reason),
         Action.WITHDRAW: lambda: services.application_withdraw(**common, reason=body.reason),
     }
@@ -342,3 +461,88 @@ def application_act(request, public_id: str, action: str, payload: ActionIn):  #
     application = selectors.application_get(actor=request.auth, public_id=public_id)
     application = _dispatch(request.auth, application, action, payload)
     return _detail(request, application)
+
+
+def _material(material: Material) -> dict[str, Any]:
+    return {
+        "public_id": material.public_id,
+        "kind": material.kind,
+        "kind_label": MaterialKind(material.kind).label,
+        "original_name": material.original_name,
+        "content_type": material.content_type,
+        "size": material.size,
+        "sha256": material.sha256,
+        "uploaded_by": _actor_name(material.uploaded_by),
+        "uploaded_at": material.created_at,
+        "used_here": getattr(material, "used_here", False),
+        "earlier_applications": [
+            a.public_id for a in getattr(material, "earlier_applications", [])
+        ],
+    }
+
+
+def _materials(request: Any, application: Application) -> list[dict[str, Any]]:
+    return [
+        _material(m)
+        for m in selectors.application_materials(actor=request.auth, application=application)
+    ]
+
+
+@router.get(
+    "/applications/{public_id}/materials",
+    response=list[MaterialOut],
+    summary="申请家庭的材料（含此前申请已提交、可复用的材料）",
+)
+def application_materials(request, public_id: str):  # type: ignore[no-untyped-def]
+    application = selectors.application_get(actor=request.auth, public_id=public_id)
+    return _materials(request, application)
+
+
+@router.post(
+    "/applications/{public_id}/materials",
+    response={201: MaterialOut, 200: MaterialOut},
+    summary="上传材料（multipart：kind、file；同一家庭的相同文件直接复用）",
+)
+def application_material_upload(  # type: ignore[no-untyped-def]
+    request,
+    public_id: str,
+    kind: Form[str] = "",
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+):
+    """201 with the new material; 200 when the household had handed in the same file before
+    (the existing material is used for this application, nothing is stored twice)."""
+    application = selectors.application_get(actor=request.auth, public_id=public_id)
+    material, created = services.material_upload(
+        actor=request.auth, application=application, kind=kind, upload=file
+    )
+    material = next(
+        m
+        for m in selectors.application_materials(actor=request.auth, application=application)
+        if m.pk == material.pk
+    )
+    return Status(201 if created else 200, _material(material))
+
+
+@router.post(
+    "/applications/{public_id}/materials/attach",
+    response=list[MaterialOut],
+    summary="将家庭此前提交的材料用于本申请（无需重新上传）",
+)
+def application_material_attach(request, public_id: str, payload: AttachIn):  # type: ignore[no-untyped-def]
+    application = selectors.application_get(actor=request.auth, public_id=public_id)
+    services.material_attach(
+        actor=request.auth, application=application, material_id=payload.material
+    )
+    return _materials(request, application)
+
+
+@router.get("/materials/{public_id}/file", summary="下载材料（记录审计日志）")
+def material_download(request, public_id: str):  # type: ignore[no-untyped-def]
+    material = selectors.material_get(actor=request.auth, public_id=public_id)
+    services.material_download_record(actor=request.auth, material=material)
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )

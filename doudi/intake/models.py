@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from doudi.core.models import BaseModel
+from doudi.core.models import AppendOnlyModel, BaseModel
 from doudi.intake.workflow import STATUS_LABELS, ApplicationStatus
 
 
@@ -178,7 +178,7 @@ class Consent(BaseModel):
         ]
 
 
-class CaseEvent(BaseModel):
+class CaseEvent(AppendOnlyModel):
     """One step of a case. Append-only: never changed or deleted."""
 
     application = models.ForeignKey(
@@ -201,14 +201,6 @@ class CaseEvent(BaseModel):
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
         ordering = ["created_at", "id"]
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise RuntimeError("办理记录只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("办理记录只能追加，不能删除")
 
 
 class Entitlement(BaseModel):
@@ -259,3 +251,162 @@ class ConfirmationSetting(BaseModel):
         verbose_name = "审核确认权设置"
         verbose_name_plural = "审核确认权设置"
         ordering = ["county_id"]
+
+
+class ConfirmationSettingChange(BaseModel):
+    """One switch of a county's delegation, with who made it and why (history of the setting)."""
+
+    county = models.ForeignKey(
+        "core.Division",
+        verbose_name="县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delegated_to_township = models.BooleanField("审核确认权委托乡镇（街道）")
+    reason = models.TextField("理由")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "审核确认权设置记录"
+        verbose_name_plural = "审核确认权设置记录"
+        ordering = ["-created_at", "-id"]
+
+
+class MaterialKind(models.TextChoices):
+    """What a household may hand in. Certificates the platform looks up itself are not kinds:
+    see ``services.materials.PLATFORM_OBTAINED``."""
+
+    SIGNED_APPLICATION_FORM = "signed_application_form", "签字的申请书"
+    SIGNED_CONSENT = "signed_consent", "签字的授权核对书"
+    HOME_VISIT_PHOTO = "home_visit_photo", "入户调查照片"
+    SIGNED_HOME_VISIT_RECORD = "signed_home_visit_record", "签字的入户调查记录"
+    MEDICAL_BILLS = "medical_bills", "医疗费用票据"
+    INCOME_PROOF = "income_proof", "平台无法获取的收入证明"
+    EMERGENCY_PROOF = "emergency_proof", "急难情况证明"
+    OTHER = "other", "其他材料"
+
+
+def material_upload_to(instance: Material, filename: str) -> str:
+    """A random path: the name the user gave is kept only in ``original_name``."""
+    return f"materials/{instance.household_id}/{uuid.uuid4().hex}"
+
+
+class Material(BaseModel):
+    """材料: a file handed in by a household once and reused by its later applications."""
+
+    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="家庭",
+        on_delete=models.PROTECT,
+        related_name="materials",
+    )
+    kind = models.CharField("材料类别", max_length=32, choices=MaterialKind.choices)
+    file = models.FileField("文件", upload_to=material_upload_to, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    province_code = models.CharField("省", max_length=6, db_index=True)
+    city_code = models.CharField("市", max_length=6, db_index=True)
+    county_code = models.CharField("县", max_length=6, db_index=True)
+    township_code = models.CharField("乡镇", max_length=9, db_index=True)
+    village_code = models.CharField("村（社区）代码", max_length=12, db_index=True)
+    applications = models.ManyToManyField(
+        Application,
+        verbose_name="用于的申请",
+        through="MaterialUse",
+        related_name="materials",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "材料"
+        verbose_name_plural = "材料"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "sha256"], name="material_once_per_household"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+
+class MaterialUse(BaseModel):
+    """A material used for an application: who attached it and when."""
+
+    material = models.ForeignKey(
+        Material, verbose_name="材料", on_delete=models.PROTECT, related_name="uses"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="material_uses"
+    )
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="关联人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "材料使用记录"
+        verbose_name_plural = "材料使用记录"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "application"], name="material_use_once_per_application"
+            )
+        ]
+
+
+class OneOffGrant(BaseModel):
+    """一次性救助: the one-off amount a confirmed decision grants (temporary assistance).
+
+    Monthly programmes become :class:`Entitlement` rows; a one-off programme becomes one grant,
+    at most one per application and programme (the database refuses a second: never paid
+    twice). ``county_approved``: the amount was above the township approval limit
+    (``requires_county_approval``), so a county approver confirmed it."""
+
+    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="one_off_grants"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="家庭",
+        on_delete=models.PROTECT,
+        related_name="one_off_grants",
+    )
+    programme = models.CharField("救助项目", max_length=32, choices=Programme.choices)
+    amount = models.DecimalField("救助金额", max_digits=12, decimal_places=2)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审批人", on_delete=models.PROTECT, related_name="+"
+    )
+    approved_month = models.DateField("审批月份", help_text="该月第一日")
+    requires_county_approval = models.BooleanField("超过乡镇（街道）审批额度", default=False)
+    county_approved = models.BooleanField("县级审批", default=False)
+    county_code = models.CharField("县", max_length=6, db_index=True)
+    township_code = models.CharField("乡镇", max_length=9, db_index=True)
+    village_code = models.CharField("村（社区）代码", max_length=12, db_index=True)
+
+    class Meta:
+        verbose_name = "一次性救助"
+        verbose_name_plural = "一次性救助"
+        ordering = ["approved_month", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "programme"], name="one_off_grant_once_per_programme"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="one_off_grant_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(requires_county_approval=False) | Q(county_approved=True),
+                name="one_off_grant_above_limit_county_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} {self.amount} 元"

@@ -4,19 +4,29 @@ it does not exist for the actor (NotFound, not PermissionDenied)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
-from doudi.core.exceptions import NotFound
-from doudi.core.models import Deadline
-from doudi.intake.models import Application, CaseEvent, Entitlement
+from doudi.core.exceptions import NotFound, PermissionDenied
+from doudi.core.models import Deadline, Division, DivisionLevel
+from doudi.intake.models import (
+    Application,
+    CaseEvent,
+    ConfirmationSetting,
+    ConfirmationSettingChange,
+    Entitlement,
+    Material,
+    OneOffGrant,
+)
 from doudi.intake.services._common import OBJECT_TYPE
-from doudi.intake.workflow import DeadlineState, deadline_lists
+from doudi.intake.workflow import OPEN_STATUSES, ApplicationStatus, DeadlineState, deadline_lists
 
 LIST_LIMIT_MAX = 200
 
@@ -63,6 +73,12 @@ def application_entitlements(*, actor: Actor, application: Application) -> Query
     return application.entitlements.order_by("id")
 
 
+def application_one_off_grants(*, actor: Actor, application: Application) -> QuerySet[OneOffGrant]:
+    """The one-off grants (一次性救助) a confirmation of this application made."""
+    application_get(actor=actor, public_id=application.public_id)
+    return application.one_off_grants.select_related("approved_by").order_by("id")
+
+
 def application_due_lists(
     *, actor: Actor, today: dt.date | None = None
 ) -> dict[str, dict[DeadlineState, list[Deadline]]]:
@@ -87,3 +103,111 @@ def application_due_lists(
         deadline.application = applications[deadline.object_id]
         entries.append((deadline.application.township_code, deadline, deadline.due_date))
     return deadline_lists(entries, today or timezone.localdate(), workday_calendar_get())
+
+
+def application_worklist(*, actor: Actor) -> QuerySet[Application]:
+    """The region's open applications, newest first (the work list pages through it)."""
+    return (
+        application_queryset(actor=actor)
+        .filter(status__in=[s.value for s in OPEN_STATUSES])
+        .select_related("household")
+        .order_by("-created_at", "-id")
+    )
+
+
+def delegated_counties() -> set[str]:
+    return set(
+        ConfirmationSetting.objects.filter(delegated_to_township=True).values_list(
+            "county_id", flat=True
+        )
+    )
+
+
+def confirmation_queue(*, actor: Actor) -> QuerySet[Application]:
+    """Applications waiting for this approver's decision at their level: a county approver gets
+    the county's cases unless the county delegated confirmation, a township approver the
+    township's where it did; plus, for a county approver, declared-relative cases in a decision
+    status that still wait for the county review (delegated or not). Oldest notice first."""
+    actor.require(Permission.INTAKE_CONFIRM)
+    queryset = application_queryset(actor=actor)
+    waiting = Q(status=ApplicationStatus.AWAITING_CONFIRMATION) | Q(
+        status=ApplicationStatus.INITIAL_OPINION, opinion_favourable=False
+    )
+    delegated = delegated_counties()
+    if actor.region_level == DivisionLevel.COUNTY:
+        mine = waiting & ~Q(county_code__in=delegated)
+        review = Q(
+            status__in=[ApplicationStatus.INITIAL_OPINION, ApplicationStatus.AWAITING_CONFIRMATION],
+            is_relative_declared=True,
+            county_reviewed_at__isnull=True,
+        )
+        queryset = queryset.filter(mine | review)
+    elif actor.region_level == DivisionLevel.TOWNSHIP:
+        queryset = queryset.filter(waiting, county_code__in=delegated)
+    else:
+        queryset = queryset.none()
+    return queryset.select_related("household").order_by("notice_published_on", "created_at", "id")
+
+
+def open_deadlines(
+    *, applications: list[Application], kinds: tuple[str, ...]
+) -> dict[str, Deadline]:
+    """The open deadline of one of ``kinds`` per application (by application pk as text)."""
+    found: dict[str, Deadline] = {}
+    for deadline in Deadline.objects.filter(
+        object_type=OBJECT_TYPE,
+        object_id__in=[str(a.pk) for a in applications],
+        kind__in=kinds,
+        closed_at__isnull=True,
+    ).order_by("id"):
+        found[deadline.object_id] = deadline
+    return found
+
+
+def confirmation_setting_get(
+    *, actor: Actor
+) -> tuple[Any, bool, QuerySet[ConfirmationSettingChange]]:
+    """The actor's county, whether it delegates confirmation, and every switch, newest first."""
+    actor.require(Permission.CONFIRMATION_SETTING_MANAGE)
+    if actor.region_level != DivisionLevel.COUNTY:
+        raise PermissionDenied("只有县级民政部门可以设置本县的审核确认权委托", field="county")
+    county = Division.objects.get(code=actor.region_code)
+    delegated = ConfirmationSetting.objects.filter(
+        county=county, delegated_to_township=True
+    ).exists()
+    history = ConfirmationSettingChange.objects.filter(county=county).select_related(
+        "changed_by__staff_profile"
+    )
+    return county, delegated, history
+
+
+def material_queryset(*, actor: Actor) -> QuerySet[Material]:
+    actor.require(Permission.INTAKE_VIEW)
+    return Material.objects.filter(actor.region_q())
+
+
+def material_get(*, actor: Actor, public_id: UUID | str) -> Material:
+    try:
+        return material_queryset(actor=actor).get(public_id=public_id)
+    except (Material.DoesNotExist, ValueError, ValidationError) as error:
+        raise NotFound("材料不存在或不在您的管辖范围内", field="material") from error
+
+
+def application_materials(*, actor: Actor, application: Application) -> list[Material]:
+    """Every material of the application's household, newest first. Each carries ``used_here``
+    (used for this application) and ``earlier_applications`` (the other applications it served):
+    a material from an earlier application can be used again without uploading it again."""
+    application_get(actor=actor, public_id=application.public_id)
+    materials = list(
+        material_queryset(actor=actor)
+        .filter(household_id=application.household_id)
+        .select_related("uploaded_by__staff_profile")
+        .prefetch_related("uses__application")
+    )
+    for material in materials:
+        uses = list(material.uses.all())
+        material.used_here = any(u.application_id == application.pk for u in uses)
+        material.earlier_applications = [
+            u.application for u in uses if u.application_id != application.pk
+        ]
+    return materials

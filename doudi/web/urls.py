@@ -7,6 +7,7 @@ from doudi.web import (
     simulation_views,
     urls_documents,
     urls_exchange,
+    urls_intake,
     urls_portal,
     urls_referrals,
     urls_relief,
@@ -56,3 +57,4 @@ urlpatterns += urls_reviews.urlpatterns
 urlpatterns += urls_portal.urlpatterns
 urlpatterns += urls_documents.urlpatterns
 urlpatterns += urls_exchange.urlpatterns
+urlpatterns += urls_intake.urlpatterns

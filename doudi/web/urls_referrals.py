@@ -1,5 +1,22 @@
-"""Staff and applicant pages of the referrals app (included by doudi/web/urls.py)."""
+"""Staff pages of the referrals app (included by doudi/web/urls.py)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from doudi.web import referral_views
+
+urlpatterns: list = [
+    path("referrals/", referral_views.referral_list, name="referral_list"),
+    path("referrals/<str:public_id>/", referral_views.referral_detail, name="referral_detail"),
+    path(
+        "referrals/<str:public_id>/actions/<str:action>/",
+        referral_views.referral_act,
+        name="referral_act",
+    ),
+    path(
+        "households/<str:public_id>/referrals/new/",
+        referral_views.referral_new,
+        name="referral_new",
+    ),
+]

@@ -1,5 +1,59 @@
-"""Staff and applicant pages of the relief app (included by doudi/web/urls.py)."""
+"""Staff pages of the relief app (included by doudi/web/urls.py, namespace ``web``)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from doudi.web import relief_views
+
+urlpatterns: list = [
+    path("relief/funds/", relief_views.fund_list, name="relief_fund_list"),
+    path("relief/funds/<str:public_id>/", relief_views.fund_detail, name="relief_fund_detail"),
+    path(
+        "relief/funds/<str:public_id>/top-up/",
+        relief_views.fund_top_up,
+        name="relief_fund_top_up",
+    ),
+    path(
+        "relief/funds/<str:public_id>/configure/",
+        relief_views.fund_configure,
+        name="relief_fund_configure",
+    ),
+    path(
+        "relief/funds/<str:public_id>/reconcile/",
+        relief_views.fund_reconcile,
+        name="relief_fund_reconcile",
+    ),
+    path(
+        "relief/reconciliations/<str:public_id>/",
+        relief_views.reconciliation_detail,
+        name="relief_reconciliation_detail",
+    ),
+    path("relief/advances/", relief_views.advance_list, name="relief_advance_list"),
+    path("relief/advances/new/", relief_views.advance_new, name="relief_advance_new"),
+    path(
+        "relief/advances/<str:public_id>/",
+        relief_views.advance_detail,
+        name="relief_advance_detail",
+    ),
+    path(
+        "relief/advances/<str:public_id>/link/",
+        relief_views.advance_link,
+        name="relief_advance_link",
+    ),
+    path(
+        "relief/advances/<str:public_id>/reverse/",
+        relief_views.advance_reverse,
+        name="relief_advance_reverse",
+    ),
+    path(
+        "relief/applications/<str:public_id>/instalments/",
+        relief_views.instalment_plan,
+        name="relief_instalment_plan",
+    ),
+    path(
+        "relief/applications/<str:public_id>/instalments/<int:number>/pay/",
+        relief_views.instalment_pay,
+        name="relief_instalment_pay",
+    ),
+]

@@ -1,5 +1,32 @@
-"""Staff and applicant pages of the reviews app (included by doudi/web/urls.py)."""
+"""Staff pages of the reviews app (included by doudi/web/urls.py, namespace ``web``)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from doudi.web import review_views
+
+urlpatterns: list = [
+    path("reviews/", review_views.review_list, name="review_list"),
+    path("reviews/<str:public_id>/", review_views.review_detail, name="review_detail"),
+    path(
+        "reviews/<str:public_id>/actions/<str:action>/",
+        review_views.review_act,
+        name="review_act",
+    ),
+    path(
+        "households/<str:public_id>/reviews/start/",
+        review_views.review_start,
+        name="review_start",
+    ),
+    path(
+        "households/<str:public_id>/change-reports/",
+        review_views.change_report_new,
+        name="change_report_new",
+    ),
+    path(
+        "households/<str:public_id>/entitlements/",
+        review_views.entitlement_history,
+        name="entitlement_history",
+    ),
+]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +25,10 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor, actor_for_user
 from doudi.core.calendar import deadline_list_open, working_days_between
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.documents.services import document_download_record
 from doudi.registry import selectors, services
+from doudi.web.deadline_links import deadline_rows, visible_object_types
+from doudi.web.exports import Column, wants_xlsx, xlsx_response
 
 
 def staff_required(view: Any) -> Any:
@@ -44,12 +55,17 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     statistics = selectors.region_statistics(actor=actor)
     role_labels = [Role(role).label for role in actor.roles]
     today = timezone.localdate()
+    open_deadlines = deadline_list_open(
+        region_prefix=actor.region_prefix(), object_types=visible_object_types(actor)
+    )
     deadlines = [
         (
-            deadline,
-            working_days_between(today, deadline.due_date).days if deadline.due_date > today else 0,
+            row,
+            working_days_between(today, row.deadline.due_date).days
+            if row.deadline.due_date > today
+            else 0,
         )
-        for deadline in deadline_list_open(region_prefix=actor.region_prefix())
+        for row in deadline_rows(actor, open_deadlines)
     ]
     return render(
         request,
@@ -74,17 +90,60 @@ def household_search(request: HttpRequest, actor: Actor) -> HttpResponse:
         if request.GET.get("page", "1").isdigit()
         else 1
     )
-    if any(query.values()):
+    if any(query.values()) or wants_xlsx(request):
         try:
             results = selectors.household_search(
                 actor=actor, **query, limit=20, offset=(page - 1) * 20
             )
         except ApplicationError as exc:
             error = exc
+    if wants_xlsx(request):
+        return _household_search_xlsx(actor, query=query, page=page, results=results, error=error)
     return render(
         request,
         "web/household_search.html",
         {"query": query, "results": results, "error": error, "page": page},
+    )
+
+
+HOUSEHOLD_COLUMNS = [
+    Column("head_name", "户主"),
+    Column("head_id_number_masked", "身份证号码（脱敏）"),
+    Column("address", "地址"),
+    Column("village_code", "村（社区）代码"),
+    Column("member_count", "成员"),
+    Column("counted_count", "计入共同生活家庭成员"),
+]
+
+
+def _household_search_xlsx(
+    actor: Actor,
+    *,
+    query: dict[str, str],
+    page: int,
+    results: list[Any] | None,
+    error: ApplicationError | None,
+) -> HttpResponse:
+    """The page's own rows (same query, same page of 20) as a workbook; the download is
+    audited because it lists names."""
+    if error is not None or results is None:
+        message = error.message if error is not None else "请至少填写身份证号码、姓名或区划代码之一"
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    rows = [dataclasses.asdict(row) for row in results]
+    with transaction.atomic():
+        document_download_record(
+            actor=actor,
+            kind="household_search.xlsx",
+            object_type="registry.household",
+            region_code=actor.region_code,
+            parameters={
+                "query": {k: ("已填写" if k == "id_number" and v else v) for k, v in query.items()},
+                "page": page,
+                "rows": len(rows),
+            },
+        )
+    return xlsx_response(
+        filename="家庭查询结果.xlsx", sheet_title="家庭查询", columns=HOUSEHOLD_COLUMNS, rows=rows
     )
 
 

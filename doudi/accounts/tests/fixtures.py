@@ -119,11 +119,17 @@ def partner_user(villages):
 
 
 @pytest.fixture
-def applicant_user(villages):
-    """A resident who signs in to apply online: a user with no staff profile."""
+def applicant_user(villages, household):
+    """A resident who signs in to apply online: a user with no staff profile, whose applicant
+    account (doudi.portal) is linked to the test household's head, 林建国."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_user(username="applicant_lin", password="pass-1234")
+    from doudi.portal.models import ApplicantAccount
+
+    user = get_user_model().objects.create_user(username="applicant_lin", password="pass-1234")
+    head = household.memberships.get(relation="head", is_active=True).person
+    ApplicantAccount.objects.create(user=user, person=head, phone="13800000001")
+    return user
 
 
 def _actor(user) -> Actor:

@@ -9,3 +9,20 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyModel(BaseModel):
+    """A row written once and never changed or deleted (case timelines, ledgers, changes).
+
+    The refusal names the table by its verbose name, e.g. “备用金台账只能追加，不能修改”."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError(f"{self._meta.verbose_name}只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"{self._meta.verbose_name}只能追加，不能删除")

@@ -271,19 +271,6 @@ def test_it_finds_nothing_for_an_unknown_name(name):
     assert divisions.find_by_name(name) == []
 
 
-def test_it_loads_the_table_in_under_half_a_second():
-    code = (
-        "import time; t = time.perf_counter(); from doudi.core import divisions; "
-        "divisions.get_division('35'); print(time.perf_counter() - t)"
-    )
-
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-
-    assert float(completed.stdout) < 0.5
-
-
 def test_it_imports_without_django():
     code = "import sys; from doudi.core import divisions; divisions.get_division('35'); print('django' in sys.modules)"
 

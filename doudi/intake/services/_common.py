@@ -38,8 +38,10 @@ from doudi.intake.workflow import (
 
 OBJECT_TYPE = "intake.application"
 CONFLICT_MESSAGE = "该申请已被他人处理，请刷新后重试"
-# Programmes paid monthly from a confirmation; temporary assistance is one-off (fast track, to do).
-MONTHLY_PROGRAMMES = frozenset(Programme.values) - {Programme.TEMPORARY_ASSISTANCE}
+# Programmes paid monthly from a confirmation (Entitlement); the one-off ones become a
+# OneOffGrant (temporary assistance).
+ONE_OFF_PROGRAMMES = frozenset({Programme.TEMPORARY_ASSISTANCE.value})
+MONTHLY_PROGRAMMES = frozenset(Programme.values) - ONE_OFF_PROGRAMMES
 
 S = ApplicationStatus
 
@@ -60,6 +62,12 @@ def _delegated(application: Application) -> bool:
     ).exists()
 
 
+def requires_county_approval(application: Application) -> bool:
+    """Whether the proposal grants temporary assistance above the township approval limit."""
+    result = (application.proposal or {}).get(Programme.TEMPORARY_ASSISTANCE.value) or {}
+    return bool(result.get("eligible") and result.get("requires_county_approval"))
+
+
 def _facts(actor: Actor, application: Application, **extra: Any) -> CaseFacts:
     values: dict[str, Any] = {
         "today": _today(),
@@ -68,12 +76,19 @@ def _facts(actor: Actor, application: Application, **extra: Any) -> CaseFacts:
         "actor_level": actor.region_level,
         "proposer_id": application.proposer_id,
         "confirmation_delegated_to_township": _delegated(application),
+        "requires_county_approval": requires_county_approval(application),
         "is_relative_declared": application.is_relative_declared,
         "home_visit_is_full": application.last_home_visit_full,
         "initial_opinion_favourable": application.opinion_favourable,
         "notice_started_on": application.notice_published_on,
         "objection_open": application.objection_open,
         "already_extended": bool(application.extension_reason),
+        "missing_items": tuple(application.missing_items or ()),
+        "previously_requested_items": tuple(application.requested_items or ()),
+        "community_review_started": application.community_review_started,
+        "community_review_recorded": bool(application.community_review_result.strip()),
+        "county_reviewed": application.county_reviewed_at is not None,
+        "refusal_notice_sent": application.refusal_notice_sent_on is not None,
     }
     values.update(extra)
     return CaseFacts(**values)
@@ -89,7 +104,14 @@ def _attempt(status: str, action: Action, facts: CaseFacts) -> ApplicationStatus
     except ActionNotPermitted as error:
         # The same facts for an actor who holds both roles at the right level and proposed
         # nothing: whatever still fails is about the case, the rest is about the actor.
-        level = TOWNSHIP if facts.confirmation_delegated_to_township else COUNTY
+        # The county review is the county's even where confirmation is delegated.
+        # So is the confirmation of temporary assistance above the township approval limit.
+        delegated = (
+            facts.confirmation_delegated_to_township
+            and action != Action.COUNTY_REVIEW
+            and not (action == Action.CONFIRM and facts.requires_county_approval)
+        )
+        level = TOWNSHIP if delegated else COUNTY
         ideal = dataclasses.replace(
             facts, actor_roles=frozenset({CASEWORKER, APPROVER}), actor_level=level, actor_id=None
         )
@@ -177,6 +199,17 @@ def _step(
         actor.require(permissions[0])
     case_facts = _facts(actor, application, **(facts or {}))
     return _attempt(application.status, action, case_facts), case_facts
+
+
+def _items(values: Any, *, field: str) -> list[str]:
+    """A list of item names: trimmed, blanks dropped, each once, in the given order."""
+    if isinstance(values, str):
+        values = values.splitlines()
+    names = [str(value).strip() for value in values or () if str(value).strip()]
+    for index, name in enumerate(names):
+        if len(name) > 100:
+            raise ApplicationError("每项材料名称不能超过100个字", field=f"{field}[{index}]")
+    return list(dict.fromkeys(names))
 
 
 def _required_text(value: str, *, field: str, message: str) -> str:

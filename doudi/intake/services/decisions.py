@@ -1,5 +1,6 @@
-"""Decisions: confirmation (creating entitlements from the next month), refusal with reasons,
-extension and withdrawal."""
+"""Decisions: the county review of declared-relative cases, confirmation (creating entitlements
+from the next month and one-off grants), refusal with reasons and the service of its written notice, extension and
+withdrawal."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import ApplicationError
+from doudi.core.audit import audit_event_record
+from doudi.core.exceptions import ApplicationError, PermissionDenied
+from doudi.core.models import Division, DivisionLevel
 from doudi.intake.models import (
     Application,
+    ConfirmationSetting,
+    ConfirmationSettingChange,
     Entitlement,
+    OneOffGrant,
 )
 from doudi.intake.services._common import (
     MONTHLY_PROGRAMMES,
+    ONE_OFF_PROGRAMMES,
     _close,
     _commit,
     _open,
@@ -39,8 +46,11 @@ def _first_of_next_month(day: dt.date) -> dt.date:
 def application_confirm(
     *, actor: Actor, application: Application, version: int | None = None
 ) -> Application:
-    """审核确认: an entitlement per requested monthly programme the proposal found eligible,
-    from the first day of next month, at the proposal's amount."""
+    """审核确认: for every requested programme the proposal found eligible, an entitlement per
+    monthly programme from the first day of next month at the proposal's amount, and a one-off
+    grant (一次性救助) of the proposal's amount for temporary assistance. Temporary assistance
+    above the township approval limit is confirmed by the county, delegated or not (the
+    workflow's rule)."""
     target, facts = _step(
         actor=actor,
         application=application,
@@ -50,14 +60,17 @@ def application_confirm(
     eligible = [
         programme
         for programme in application.programmes
-        if programme in MONTHLY_PROGRAMMES
-        and application.proposal.get(programme, {}).get("eligible")
+        if application.proposal.get(programme, {}).get("eligible")
     ]
     if not eligible:
         raise ApplicationError(
             "初审测算结果不符合所申请项目的条件，不能确认，应作出不予确认决定", field="action"
         )
+    monthly = [p for p in eligible if p in MONTHLY_PROGRAMMES]
+    one_off = [p for p in eligible if p in ONE_OFF_PROGRAMMES]
     from_month = _first_of_next_month(facts.today)
+    approved_month = facts.today.replace(day=1)
+    county_approved = actor.region_level == DivisionLevel.COUNTY
     now = timezone.now()
     application = _commit(
         actor=actor,
@@ -70,11 +83,20 @@ def application_confirm(
             "from_month": from_month.isoformat(),
             "programmes": eligible,
             "evaluation_id": application.proposal_evaluation_id,
+            **(
+                {
+                    "one_off": {p: application.proposal[p]["amount"] for p in one_off},
+                    "requires_county_approval": facts.requires_county_approval,
+                    "county_approved": county_approved,
+                }
+                if one_off
+                else {}
+            ),
         },
     )
     try:
         with transaction.atomic():
-            for programme in eligible:
+            for programme in monthly:
                 Entitlement.objects.create(
                     application=application,
                     household=application.household,
@@ -88,6 +110,24 @@ def application_confirm(
         raise ApplicationError(
             "该家庭已有同一救助项目的有效待遇，不能重复确认", field="action"
         ) from error
+    try:
+        with transaction.atomic():
+            for programme in one_off:
+                OneOffGrant.objects.create(
+                    application=application,
+                    household=application.household,
+                    programme=programme,
+                    amount=Decimal(application.proposal[programme]["amount"]),
+                    approved_by=actor.user,
+                    approved_month=approved_month,
+                    requires_county_approval=facts.requires_county_approval,
+                    county_approved=county_approved,
+                    county_code=application.county_code,
+                    township_code=application.township_code,
+                    village_code=application.village_code,
+                )
+    except IntegrityError as error:
+        raise ApplicationError("该申请的一次性救助已确认，不能重复确认", field="action") from error
     _close(application, "confirmation", "overall", "overall_extended")
     return application
 
@@ -116,6 +156,68 @@ def application_refuse(
     )
     _close(application, "confirmation", "overall", "overall_extended")
     _open(application, "refusal_notice", facts.today)
+    return application
+
+
+@transaction.atomic
+def application_county_review(
+    *, actor: Actor, application: Application, opinion: str, version: int | None = None
+) -> Application:
+    """县级复核 of a declared-relative case (近亲属备案): a county approver's recorded review,
+    required before confirmation even where the county delegated confirmation."""
+    target, _ = _step(
+        actor=actor,
+        application=application,
+        action=Action.COUNTY_REVIEW,
+        permission=Permission.INTAKE_CONFIRM,
+    )
+    opinion = _required_text(opinion, field="opinion", message="请填写县级复核意见")
+    now = timezone.now()
+    return _commit(
+        actor=actor,
+        application=application,
+        action=Action.COUNTY_REVIEW,
+        target=target,
+        version=version,
+        changes={"county_reviewed_by": actor.user, "county_reviewed_at": now},
+        parameters={"opinion": opinion},
+    )
+
+
+@transaction.atomic
+def application_send_refusal_notice(
+    *,
+    actor: Actor,
+    application: Application,
+    sent_on: dt.date | None = None,
+    version: int | None = None,
+) -> Application:
+    """送达不予确认通知书: the written refusal was served (default today); closes the 3-working-day
+    ``refusal_notice`` limit. Recorded once; the status stays refused."""
+    target, facts = _step(
+        actor=actor,
+        application=application,
+        action=Action.SEND_REFUSAL_NOTICE,
+        permission=(Permission.INTAKE_PROPOSE, Permission.INTAKE_CONFIRM),
+    )
+    sent_on = sent_on or facts.today
+    if sent_on > facts.today:
+        raise ApplicationError("送达日期不能晚于今天", field="sent_on")
+    decided_on = timezone.localdate(application.decided_at) if application.decided_at else None
+    if decided_on is not None and sent_on < decided_on:
+        raise ApplicationError(
+            f"送达日期不能早于不予确认决定日期（{decided_on.isoformat()}）", field="sent_on"
+        )
+    application = _commit(
+        actor=actor,
+        application=application,
+        action=Action.SEND_REFUSAL_NOTICE,
+        target=target,
+        version=version,
+        changes={"refusal_notice_sent_on": sent_on},
+        parameters={"sent_on": sent_on.isoformat()},
+    )
+    _close(application, "refusal_notice")
     return application
 
 
@@ -170,3 +272,39 @@ def application_withdraw(
     )
     _close(application)
     return application
+
+
+@transaction.atomic
+def confirmation_setting_set(
+    *, actor: Actor, delegated_to_township: bool, reason: str
+) -> ConfirmationSetting:
+    """审核确认权委托乡镇: a county officer switches the delegation of their own county, with a
+    reason; every switch is kept (ConfirmationSettingChange) and audited. Cases already awaiting
+    confirmation follow the new setting from now on."""
+    actor.require(Permission.CONFIRMATION_SETTING_MANAGE)
+    if actor.region_level != DivisionLevel.COUNTY:
+        raise PermissionDenied("只有县级民政部门可以设置本县的审核确认权委托", field="county")
+    reason = _required_text(reason, field="reason", message="请填写调整审核确认权委托的理由")
+    county = Division.objects.get(code=actor.region_code)
+    setting = ConfirmationSetting.objects.select_for_update().filter(county=county).first()
+    current = setting.delegated_to_township if setting is not None else False
+    delegated = bool(delegated_to_township)
+    if current == delegated:
+        state = "已委托乡镇（街道）" if current else "未委托乡镇（街道）"
+        raise ApplicationError(f"本县审核确认权当前已是“{state}”，无需调整", field="delegated")
+    if setting is None:
+        setting = ConfirmationSetting.objects.create(county=county, delegated_to_township=delegated)
+    else:
+        setting.delegated_to_township = delegated
+        setting.save(update_fields=["delegated_to_township", "updated_at"])
+    ConfirmationSettingChange.objects.create(
+        county=county, delegated_to_township=delegated, reason=reason, changed_by=actor.user
+    )
+    audit_event_record(
+        actor=actor.user,
+        action="confirmation_setting.set",
+        obj=setting,
+        region_code=county.code,
+        parameters={"delegated_to_township": delegated, "previous": current, "reason": reason},
+    )
+    return setting

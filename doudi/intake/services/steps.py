@@ -1,9 +1,11 @@
-"""The township's steps: acceptance, verification, home visit, initial opinion, public notice,
-objection and re-investigation."""
+"""The township's steps: 一次性告知补正 and the supplied items, acceptance, verification, home
+visit, community review, initial opinion, public notice, objection and re-investigation."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -11,14 +13,81 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.intake.models import (
     Application,
+    MaterialUse,
 )
-from doudi.intake.services._common import S, _close, _commit, _open, _required_text, _step
+from doudi.intake.services._common import (
+    ONE_OFF_PROGRAMMES,
+    S,
+    _close,
+    _commit,
+    _items,
+    _open,
+    _require_visible,
+    _required_text,
+    _step,
+)
+from doudi.intake.services.materials import home_visit_photos
 from doudi.intake.workflow import (
     DEADLINE_RULES,
     Action,
     notice_last_day,
 )
 from doudi.standards.engine import evaluation_run
+
+
+@transaction.atomic
+def application_request_more(
+    *, actor: Actor, application: Application, items: Sequence[str], version: int | None = None
+) -> Application:
+    """一次性告知补正: every missing item at once. A later request may only repeat items of the
+    first (the applicant is reminded), never add one."""
+    names = _items(items, field="items")
+    target, _ = _step(
+        actor=actor,
+        application=application,
+        action=Action.REQUEST_MORE,
+        permission=Permission.INTAKE_PROPOSE,
+        facts={"missing_items": tuple(names)},
+    )
+    first = not application.requested_items
+    return _commit(
+        actor=actor,
+        application=application,
+        action=Action.REQUEST_MORE,
+        target=target,
+        version=version,
+        changes={
+            "missing_items": names,
+            "requested_items": names if first else list(application.requested_items),
+        },
+        parameters={"items": names, "first_request": first},
+    )
+
+
+@transaction.atomic
+def application_record_supplied(
+    *, actor: Actor, application: Application, items: Sequence[str], version: int | None = None
+) -> Application:
+    """登记补正材料: these items of the 一次性告知 list were handed in; acceptance waits for the
+    rest."""
+    names = _items(items, field="items")
+    target, _ = _step(
+        actor=actor,
+        application=application,
+        action=Action.RECORD_SUPPLIED,
+        permission=Permission.INTAKE_PROPOSE,
+        facts={"supplied_items": tuple(names)},
+    )
+    remaining = [item for item in application.missing_items if item not in names]
+    return _commit(
+        actor=actor,
+        application=application,
+        action=Action.RECORD_SUPPLIED,
+        target=target,
+        version=version,
+        changes={"missing_items": remaining},
+        parameters={"items": names, "still_missing": remaining},
+    )
 
 
 @transaction.atomic
@@ -80,10 +149,19 @@ def application_record_home_visit(
     photos: int,
     is_full: bool = False,
     findings: str = "",
+    photo_ids: Sequence[Any] = (),
     version: int | None = None,
 ) -> Application:
-    """入户调查: two or more investigators, a signed record and photos."""
+    """入户调查: two or more investigators, a signed record and photos. When ``photo_ids`` (public
+    ids of the household's uploaded home-visit photos) are given, the photo count is theirs and
+    they are used for this application."""
     names = [name.strip() for name in investigators if name and name.strip()]
+    # Who and where first, so that nobody learns about another region's materials.
+    _require_visible(actor, application)
+    actor.require(Permission.INTAKE_PROPOSE)
+    photo_materials = home_visit_photos(application=application, photo_ids=photo_ids)
+    if photo_ids:
+        photos = len(photo_materials)
     target, _ = _step(
         actor=actor,
         application=application,
@@ -107,13 +185,84 @@ def application_record_home_visit(
             "investigators": names,
             "record_signed": bool(record_signed),
             "photos": photos,
+            "photo_ids": [str(p.public_id) for p in photo_materials],
             "is_full": bool(is_full),
             "findings": findings.strip(),
         },
     )
+    for photo in photo_materials:
+        MaterialUse.objects.get_or_create(
+            material=photo, application=application, defaults={"attached_by": actor.user}
+        )
     if first_visit:
         _close(application, "investigation")
     return application
+
+
+@transaction.atomic
+def application_start_community_review(
+    *, actor: Actor, application: Application, version: int | None = None
+) -> Application:
+    """启动民主评议 (视情): the opinion then waits for the deliberation's result."""
+    target, _ = _step(
+        actor=actor,
+        application=application,
+        action=Action.START_COMMUNITY_REVIEW,
+        permission=Permission.INTAKE_PROPOSE,
+    )
+    return _commit(
+        actor=actor,
+        application=application,
+        action=Action.START_COMMUNITY_REVIEW,
+        target=target,
+        version=version,
+        changes={"community_review_started": True, "community_review_result": ""},
+        parameters={},
+    )
+
+
+@transaction.atomic
+def application_record_community_review(
+    *, actor: Actor, application: Application, result: str, version: int | None = None
+) -> Application:
+    """登记民主评议结果: the deliberation's result in writing; a later entry replaces it (the case
+    events keep every entry)."""
+    target, _ = _step(
+        actor=actor,
+        application=application,
+        action=Action.RECORD_COMMUNITY_REVIEW,
+        permission=Permission.INTAKE_PROPOSE,
+    )
+    result = _required_text(result, field="result", message="请填写民主评议结果")
+    return _commit(
+        actor=actor,
+        application=application,
+        action=Action.RECORD_COMMUNITY_REVIEW,
+        target=target,
+        version=version,
+        changes={"community_review_result": result},
+        parameters={"result": result},
+    )
+
+
+def proposal_entry(result: dict[str, Any], programme: str) -> dict[str, Any]:
+    """One programme of the engine's result as stored on the case: eligible and amount; for
+    temporary assistance (one-off) also the engine's reasons and whether the amount is above the
+    township approval limit (``requires_county_approval``: amount > the parameter
+    ``temporary_assistance.township_approval_limit`` in force, as the engine's rule)."""
+    programme_result = result["programmes"][programme]
+    entry: dict[str, Any] = {
+        "eligible": programme_result["eligible"],
+        "amount": programme_result["amount"],
+    }
+    if programme in ONE_OFF_PROGRAMMES:
+        limit = Decimal(result["parameters"]["temporary_assistance.township_approval_limit"])
+        entry["reasons"] = list(programme_result.get("reasons", []))
+        entry["township_approval_limit"] = str(limit)
+        entry["requires_county_approval"] = bool(
+            programme_result["eligible"] and Decimal(programme_result["amount"]) > limit
+        )
+    return entry
 
 
 @transaction.atomic
@@ -138,11 +287,7 @@ def application_give_initial_opinion(
     situation = {**application.situation, "month": facts.today.strftime("%Y-%m")}
     record = evaluation_run(actor=actor.user, situation=situation, channel="intake")
     proposal = {
-        programme: {
-            "eligible": record.result["programmes"][programme]["eligible"],
-            "amount": record.result["programmes"][programme]["amount"],
-        }
-        for programme in application.programmes
+        programme: proposal_entry(record.result, programme) for programme in application.programmes
     }
     from_reinvestigation = application.status == S.REINVESTIGATION
     application = _commit(

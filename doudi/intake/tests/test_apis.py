@@ -76,7 +76,13 @@ def test_the_whole_path_through_the_api(caseworker_user, approver_user, househol
         assert data["notice_last_day"] == "2026-11-13"
     with on("2026-11-16"):
         data = act(cw, data, "close_notice_without_objection")
-        assert data["allowed_actions"] == ["confirm", "refuse", "withdraw", "extend"]
+        assert data["allowed_actions"] == [
+            "county_review",
+            "confirm",
+            "refuse",
+            "withdraw",
+            "extend",
+        ]
     with on("2026-11-20"):
         data = act(ap, data, "confirm")
 

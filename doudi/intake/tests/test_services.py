@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent, Deadline, Division
 from doudi.intake import selectors, services
 from doudi.intake.models import Application, CaseEvent, ConfirmationSetting, Consent, Entitlement
-from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
+from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
 from doudi.standards.models import EvaluationRecord
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,10 @@ def members(household):  # type: ignore[no-untyped-def]
     return {m.relation: m.person for m in household.memberships.select_related("person")}
 
 
+# An emergency 临时救助 request: a fire, 3,000 yuan asked.
+FIRE = TemporarySpec(kind="emergency", requested="3000.00", reason="火灾")
+
+
 def submit(caseworker, household, **overrides):  # type: ignore[no-untyped-def]
     people = members(household)
     values = {
@@ -48,6 +53,8 @@ def submit(caseworker, household, **overrides):  # type: ignore[no-untyped-def]
         ),
     }
     values.update(overrides)
+    if "temporary_assistance" in values["programmes"] and "declaration" not in overrides:
+        values["declaration"] = dataclasses.replace(values["declaration"], temporary=FIRE)
     return services.application_submit(actor=caseworker, household=household, **values)
 
 

@@ -75,6 +75,7 @@ ACTION_TEXT = {
     "submit": "提交申请",
     "accept": "受理",
     "request_more": "一次性告知补正",
+    "record_supplied": "登记补正材料",
     "start_verification": "发起核对",
     "record_home_visit": "登记入户调查",
     "start_community_review": "启动民主评议",
@@ -84,8 +85,10 @@ ACTION_TEXT = {
     "record_objection": "登记异议",
     "reinvestigate": "重新调查",
     "close_notice_without_objection": "公示期满无异议",
+    "county_review": "县级复核",
     "confirm": "确认",
     "refuse": "不予确认",
+    "send_refusal_notice": "送达不予确认通知书",
     "withdraw": "撤回申请",
     "extend": "延长办理时限",
 }
@@ -107,6 +110,7 @@ EXPECTED_TRANSITIONS = (
     [
         ("draft", "submit", "submitted"),
         ("submitted", "request_more", "submitted"),
+        ("submitted", "record_supplied", "submitted"),
         ("submitted", "accept", "accepted"),
         ("accepted", "start_verification", "verifying"),
         ("verifying", "record_home_visit", "home_visit"),
@@ -124,6 +128,9 @@ EXPECTED_TRANSITIONS = (
         ("reinvestigation", "give_initial_opinion", "initial_opinion"),
         ("awaiting_confirmation", "confirm", "confirmed"),
         ("awaiting_confirmation", "refuse", "refused"),
+        ("initial_opinion", "county_review", "initial_opinion"),
+        ("awaiting_confirmation", "county_review", "awaiting_confirmation"),
+        ("refused", "send_refusal_notice", "refused"),
     ]
     + [(status, "withdraw", "withdrawn") for status in OPEN]
     + [(status, "extend", status) for status in OPEN if status not in ("draft", "submitted")]
@@ -171,7 +178,7 @@ def test_status_groups_split_open_from_final() -> None:
 def test_the_table_is_exactly_the_expected_transitions() -> None:
     table = {(s.value, a.value, t.value) for (s, a), t in TRANSITIONS.items()}
     assert table == set(EXPECTED_TRANSITIONS)
-    assert len(TRANSITIONS) == 39
+    assert len(TRANSITIONS) == 43
 
 
 @pytest.mark.parametrize(("source", "action", "target"), EXPECTED_TRANSITIONS)
@@ -209,6 +216,20 @@ def test_allowed_actions_lists_the_table_for_a_status() -> None:
         Action.EXTEND,
     )
     assert allowed_actions("confirmed") == ()
+    assert allowed_actions("refused") == (Action.SEND_REFUSAL_NOTICE,)
+    assert allowed_actions("submitted") == (
+        Action.ACCEPT,
+        Action.REQUEST_MORE,
+        Action.RECORD_SUPPLIED,
+        Action.WITHDRAW,
+    )
+    assert allowed_actions("awaiting_confirmation") == (
+        Action.COUNTY_REVIEW,
+        Action.CONFIRM,
+        Action.REFUSE,
+        Action.WITHDRAW,
+        Action.EXTEND,
+    )
 
 
 # -- paths through the workflow --------------------------------------------------------------
@@ -313,7 +334,7 @@ def test_attempt_checks_the_status_before_the_facts() -> None:
         attempt("confirmed", "withdraw", CaseFacts(today=D(2026, 3, 2)))
     with pytest.raises(ActionNotPermitted) as raised:
         attempt("draft", "submit", CaseFacts(today=D(2026, 3, 2)))
-    assert raised.value.messages == ["只有经办人可以执行“提交申请”"]
+    assert raised.value.messages == ["只有经办人、村（社区）工作人员或申请人本人可以执行“提交申请”"]
 
 
 # -- guards ----------------------------------------------------------------------------------
@@ -410,6 +431,44 @@ def test_missing_items_are_listed_once_and_never_added_later() -> None:
     ]
     assert check("request_more", CASEWORKER_A) == ["要求补正须列明所缺的全部材料"]
     assert check("accept", first) == ["尚有2项材料未补齐，不能受理"]
+
+
+def test_supplied_items_must_be_on_the_missing_list() -> None:
+    missing = facts(CASEWORKER_A, missing_items=("户口簿", "核对授权书"))
+    assert check("record_supplied", facts(missing, supplied_items=("户口簿",))) == []
+    assert check("record_supplied", facts(missing, supplied_items=("户口簿", "承诺书"))) == [
+        "以下材料不在待补正清单中：承诺书"
+    ]
+    assert check("record_supplied", missing) == ["请列明已补正的材料"]
+    assert check("record_supplied", facts(COUNTY_APPROVER, supplied_items=("户口簿",))) == [
+        "只有经办人可以执行“登记补正材料”",
+        "以下材料不在待补正清单中：户口簿",
+    ]
+
+
+def test_the_county_review_is_a_county_approvers_step_for_declared_relatives_once() -> None:
+    relative = facts(COUNTY_APPROVER, is_relative_declared=True)
+    assert check("county_review", relative) == []
+    assert check("county_review", facts(relative, county_reviewed=True)) == ["该申请已完成县级复核"]
+    assert check("county_review", COUNTY_APPROVER) == ["只有近亲属备案的申请需要县级复核"]
+    township = facts(TOWNSHIP_APPROVER, is_relative_declared=True)
+    delegated = facts(township, confirmation_delegated_to_township=True)
+    assert check("county_review", delegated) == ["只有县级审核确认人可以执行“县级复核”"]
+    assert check("county_review", facts(CASEWORKER_A, is_relative_declared=True)) == [
+        "只有县级审核确认人可以执行“县级复核”"
+    ]
+
+
+def test_the_refusal_notice_is_recorded_once_by_staff_who_handle_the_case() -> None:
+    assert check("send_refusal_notice", CASEWORKER_A) == []
+    assert check("send_refusal_notice", COUNTY_APPROVER) == []
+    assert check("send_refusal_notice", facts(CASEWORKER_A, refusal_notice_sent=True)) == [
+        "不予确认通知书已登记送达，不能重复登记"
+    ]
+    assert check("send_refusal_notice", CaseFacts(today=D(2026, 3, 2))) == [
+        "只有经办人或审核确认人可以执行“送达不予确认通知书”"
+    ]
+    assert attempt("refused", "send_refusal_notice", CASEWORKER_A) == ApplicationStatus.REFUSED
 
 
 def test_the_initial_opinion_waits_for_the_community_review_result() -> None:
@@ -655,13 +714,14 @@ def test_advance_paperwork_is_due_in_working_days() -> None:
 def test_no_sequence_of_actions_escapes_the_enum_or_a_final_status(actions) -> None:
     status = ApplicationStatus.DRAFT
     for action in actions:
-        was_final = status in FINAL_STATUSES
+        previous = status
         try:
             status = next_status(status, action)
         except TransitionNotAllowed:
             continue
         assert isinstance(status, ApplicationStatus)
-        assert not was_final
+        # A final status only ever leads to itself (the refusal notice is recorded in place).
+        assert previous not in FINAL_STATUSES or status == previous
 
 
 @pytest.mark.parametrize("module", [workflow.states, workflow.deadlines])

@@ -35,10 +35,12 @@ from doudi.intake.workflow.guards import (
     COUNTY,
     MINIMUM_INVESTIGATORS,
     TOWNSHIP,
+    VILLAGE_WORKER,
     ActionNotPermitted,
     CaseFacts,
     attempt,
     check,
+    decider_problems,
 )
 from doudi.intake.workflow.publication import (
     PUBLISHED_PROGRAMMES,
@@ -66,11 +68,13 @@ from doudi.intake.workflow.states import (
 )
 
 __all__ = [
+    "decider_problems",
     "ACTION_LABELS",
     "ADVANCE_PAPERWORK_WORKING_DAYS",
     "APPROVER",
     "CALENDAR_DAYS",
     "CASEWORKER",
+    "VILLAGE_WORKER",
     "COUNTY",
     "DEADLINE_RULES",
     "DECISION_STATUSES",

@@ -9,7 +9,9 @@ Rules (POLICY.md §2.7 and the issue): caseworkers (经办人) carry the case an
 (审核确认人) decide, at the township where the county has delegated confirmation, otherwise at
 the county; nobody decides on their own proposal; a home visit needs two or more investigators,
 a signed record and photos; a case with a declared close relative (近亲属备案) needs a full home
-visit and a county review before it is confirmed, delegated or not.
+visit and a county review before it is confirmed, delegated or not; temporary assistance above
+the township approval limit (``requires_county_approval``) is confirmed by the county, delegated
+or not. A case is submitted by a caseworker, a village worker (村居代办) or the applicant online.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from doudi.intake.workflow.states import Action, ApplicationStatus, next_status
 # Role codes and levels, as in doudi.accounts.models.Role and core.models.DivisionLevel.
 CASEWORKER = "caseworker"
 APPROVER = "approver"
+VILLAGE_WORKER = "village_worker"
 TOWNSHIP = "township"
 COUNTY = "county"
 
@@ -38,15 +41,21 @@ class CaseFacts:
     actor_id: int | str | None = None
     actor_roles: frozenset[str] = frozenset()
     actor_level: str | None = None  # "township" | "county" | "village" | ...
+    # An applicant filing online for their own household (no staff role).
+    actor_is_applicant: bool = False
     # The caseworker who gave the (latest) initial opinion.
     proposer_id: int | str | None = None
     # Per county: does the township confirm (审核确认权委托乡镇)?
     confirmation_delegated_to_township: bool = False
+    # Temporary assistance above the township approval limit: the county confirms.
+    requires_county_approval: bool = False
     # 近亲属备案: the applicant or a member is a close relative of staff or a village cadre.
     is_relative_declared: bool = False
     # 补正: the items missing now, and every item asked for earlier (一次性告知).
     missing_items: tuple[str, ...] = ()
     previously_requested_items: tuple[str, ...] = ()
+    # record_supplied: the items reported as handed in.
+    supplied_items: tuple[str, ...] = ()
     # The home visit being recorded (record_home_visit) or the latest one (confirm).
     home_visit_investigators: int = 0
     home_visit_record_signed: bool = False
@@ -59,6 +68,7 @@ class CaseFacts:
     notice_started_on: dt.date | None = None
     objection_open: bool = False
     refusal_reasons: str | None = None
+    refusal_notice_sent: bool = False
     extension_reason: str | None = None
     already_extended: bool = False
 
@@ -71,18 +81,54 @@ def _caseworker_only(action: Action, facts: CaseFacts) -> list[str]:
     return [] if CASEWORKER in facts.actor_roles else [f"只有经办人可以执行“{action.label}”"]
 
 
-def _decision(action: Action, facts: CaseFacts) -> list[str]:
-    """Confirm and refuse: the right role at the right level, never on one's own proposal."""
+def _submit(action: Action, facts: CaseFacts) -> list[str]:
+    """A caseworker at the window, a village worker (代办) or the applicant online."""
+    if facts.actor_is_applicant or facts.actor_roles & {CASEWORKER, VILLAGE_WORKER}:
+        return []
+    return [f"只有经办人、村（社区）工作人员或申请人本人可以执行“{action.label}”"]
+
+
+def decider_problems(
+    *,
+    action_label: str,
+    actor_roles: frozenset[str],
+    actor_level: str | None,
+    actor_id: int | str | None,
+    proposer_id: int | str | None,
+    delegated_to_township: bool,
+    county_required: bool = False,
+    own_proposal_message: str = "不能审核确认本人提出的初审意见",
+) -> list[str]:
+    """Who may decide on a proposal (confirm, refuse, or a review's change): an approver at the
+    county, or at the township where the county delegated confirmation, never on their own
+    proposal. ``county_required``: the county decides even where confirmation is delegated.
+    Used by the application workflow and by dynamic management, so the rule exists once."""
     problems = []
-    if APPROVER not in facts.actor_roles:
-        problems.append(f"只有审核确认人可以执行“{action.label}”")
-    if facts.confirmation_delegated_to_township and facts.actor_level != TOWNSHIP:
+    if APPROVER not in actor_roles:
+        problems.append(f"只有审核确认人可以{action_label}")
+    if county_required:
+        if actor_level != COUNTY:
+            problems.append("临时救助金额超过乡镇（街道）审批额度，须由县级民政部门审核确认")
+    elif delegated_to_township and actor_level != TOWNSHIP:
         problems.append("本县已将审核确认委托乡镇（街道），应由乡镇（街道）审核确认人办理")
-    if not facts.confirmation_delegated_to_township and facts.actor_level != COUNTY:
+    elif not delegated_to_township and actor_level != COUNTY:
         problems.append("审核确认未委托乡镇（街道），应由县级审核确认人办理")
-    if facts.proposer_id is not None and facts.actor_id == facts.proposer_id:
-        problems.append("不能审核确认本人提出的初审意见")
+    if proposer_id is not None and actor_id == proposer_id:
+        problems.append(own_proposal_message)
     return problems
+
+
+def _decision(action: Action, facts: CaseFacts, *, county_required: bool = False) -> list[str]:
+    """Confirm and refuse: :func:`decider_problems` for the case's facts."""
+    return decider_problems(
+        action_label=f"执行“{action.label}”",
+        actor_roles=facts.actor_roles,
+        actor_level=facts.actor_level,
+        actor_id=facts.actor_id,
+        proposer_id=facts.proposer_id,
+        delegated_to_township=facts.confirmation_delegated_to_township,
+        county_required=county_required,
+    )
 
 
 def _accept(action: Action, facts: CaseFacts) -> list[str]:
@@ -102,6 +148,16 @@ def _request_more(action: Action, facts: CaseFacts) -> list[str]:
     ]
     if facts.previously_requested_items and new_items:
         problems.append(f"以下材料此前未一次性告知，不能再要求补正：{'、'.join(new_items)}")
+    return problems
+
+
+def _record_supplied(action: Action, facts: CaseFacts) -> list[str]:
+    problems = _caseworker_only(action, facts)
+    if not facts.supplied_items:
+        problems.append("请列明已补正的材料")
+    unknown = [item for item in facts.supplied_items if item not in facts.missing_items]
+    if unknown:
+        problems.append(f"以下材料不在待补正清单中：{'、'.join(unknown)}")
     return problems
 
 
@@ -152,11 +208,31 @@ def _close_notice(action: Action, facts: CaseFacts) -> list[str]:
 
 
 def _confirm(action: Action, facts: CaseFacts) -> list[str]:
-    problems = _decision(action, facts)
+    problems = _decision(action, facts, county_required=facts.requires_county_approval)
     if facts.is_relative_declared and not facts.home_visit_is_full:
         problems.append("近亲属备案的申请须经全面入户调查后方可确认")
     if facts.is_relative_declared and not facts.county_reviewed:
         problems.append("近亲属备案的申请须经县级民政部门审核后方可确认")
+    return problems
+
+
+def _county_review(action: Action, facts: CaseFacts) -> list[str]:
+    problems = []
+    if APPROVER not in facts.actor_roles or facts.actor_level != COUNTY:
+        problems.append(f"只有县级审核确认人可以执行“{action.label}”")
+    if not facts.is_relative_declared:
+        problems.append("只有近亲属备案的申请需要县级复核")
+    if facts.county_reviewed:
+        problems.append("该申请已完成县级复核")
+    return problems
+
+
+def _send_refusal_notice(action: Action, facts: CaseFacts) -> list[str]:
+    problems = []
+    if not facts.actor_roles & {CASEWORKER, APPROVER}:
+        problems.append(f"只有经办人或审核确认人可以执行“{action.label}”")
+    if facts.refusal_notice_sent:
+        problems.append("不予确认通知书已登记送达，不能重复登记")
     return problems
 
 
@@ -179,9 +255,10 @@ def _extend(action: Action, facts: CaseFacts) -> list[str]:
 
 
 _GUARDS: dict[Action, Callable[[Action, CaseFacts], list[str]]] = {
-    Action.SUBMIT: _caseworker_only,
+    Action.SUBMIT: _submit,
     Action.ACCEPT: _accept,
     Action.REQUEST_MORE: _request_more,
+    Action.RECORD_SUPPLIED: _record_supplied,
     Action.START_VERIFICATION: _caseworker_only,
     Action.RECORD_HOME_VISIT: _home_visit,
     Action.START_COMMUNITY_REVIEW: _caseworker_only,
@@ -191,8 +268,10 @@ _GUARDS: dict[Action, Callable[[Action, CaseFacts], list[str]]] = {
     Action.RECORD_OBJECTION: _caseworker_only,
     Action.REINVESTIGATE: _caseworker_only,
     Action.CLOSE_NOTICE_WITHOUT_OBJECTION: _close_notice,
+    Action.COUNTY_REVIEW: _county_review,
     Action.CONFIRM: _confirm,
     Action.REFUSE: _refuse,
+    Action.SEND_REFUSAL_NOTICE: _send_refusal_notice,
     Action.WITHDRAW: _caseworker_only,
     Action.EXTEND: _extend,
 }

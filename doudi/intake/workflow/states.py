@@ -93,6 +93,8 @@ class Action(StrEnum):
     ACCEPT = "accept"
     # 一次性告知: every missing item is listed at once; no new item may be asked for later.
     REQUEST_MORE = "request_more"
+    # Items of the 一次性告知 list handed in; acceptance waits until none is missing.
+    RECORD_SUPPLIED = "record_supplied"
     START_VERIFICATION = "start_verification"
     RECORD_HOME_VISIT = "record_home_visit"
     START_COMMUNITY_REVIEW = "start_community_review"
@@ -102,8 +104,12 @@ class Action(StrEnum):
     RECORD_OBJECTION = "record_objection"
     REINVESTIGATE = "reinvestigate"
     CLOSE_NOTICE_WITHOUT_OBJECTION = "close_notice_without_objection"
+    # 县级复核 of a declared-relative case (近亲属备案) before it may be confirmed.
+    COUNTY_REVIEW = "county_review"
     CONFIRM = "confirm"
     REFUSE = "refuse"
+    # The written refusal (不予确认通知书) is served within 3 working days; recorded once.
+    SEND_REFUSAL_NOTICE = "send_refusal_notice"
     WITHDRAW = "withdraw"
     # 30 → 45 working days, once, with a recorded reason.
     EXTEND = "extend"
@@ -117,6 +123,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUBMIT: "提交申请",
     Action.ACCEPT: "受理",
     Action.REQUEST_MORE: "一次性告知补正",
+    Action.RECORD_SUPPLIED: "登记补正材料",
     Action.START_VERIFICATION: "发起核对",
     Action.RECORD_HOME_VISIT: "登记入户调查",
     Action.START_COMMUNITY_REVIEW: "启动民主评议",
@@ -126,8 +133,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECORD_OBJECTION: "登记异议",
     Action.REINVESTIGATE: "重新调查",
     Action.CLOSE_NOTICE_WITHOUT_OBJECTION: "公示期满无异议",
+    Action.COUNTY_REVIEW: "县级复核",
     Action.CONFIRM: "确认",
     Action.REFUSE: "不予确认",
+    Action.SEND_REFUSAL_NOTICE: "送达不予确认通知书",
     Action.WITHDRAW: "撤回申请",
     Action.EXTEND: "延长办理时限",
 }
@@ -139,6 +148,7 @@ TRANSITIONS: dict[tuple[ApplicationStatus, Action], ApplicationStatus] = {
     (S.DRAFT, A.SUBMIT): S.SUBMITTED,
     # The applicant completes the file and the case stays submitted; see guards for "once".
     (S.SUBMITTED, A.REQUEST_MORE): S.SUBMITTED,
+    (S.SUBMITTED, A.RECORD_SUPPLIED): S.SUBMITTED,
     (S.SUBMITTED, A.ACCEPT): S.ACCEPTED,
     # Fujian launches the check on the acceptance day (deadline rule verification_start).
     (S.ACCEPTED, A.START_VERIFICATION): S.VERIFYING,
@@ -162,10 +172,14 @@ TRANSITIONS: dict[tuple[ApplicationStatus, Action], ApplicationStatus] = {
     (S.REINVESTIGATION, A.GIVE_INITIAL_OPINION): S.INITIAL_OPINION,
     (S.AWAITING_CONFIRMATION, A.CONFIRM): S.CONFIRMED,
     (S.AWAITING_CONFIRMATION, A.REFUSE): S.REFUSED,
+    # The refusal stays final; serving its written notice is recorded in place.
+    (S.REFUSED, A.SEND_REFUSAL_NOTICE): S.REFUSED,
 }
 # Withdrawal is possible from every open status; extension wherever the overall limit runs.
 TRANSITIONS.update({(status, A.WITHDRAW): S.WITHDRAWN for status in OPEN_STATUSES})
 TRANSITIONS.update({(status, A.EXTEND): status for status in TIME_LIMITED_STATUSES})
+# The county reviews a declared-relative case while the file is with the deciding authority.
+TRANSITIONS.update({(status, A.COUNTY_REVIEW): status for status in DECISION_STATUSES})
 
 
 class TransitionNotAllowed(Exception):

@@ -132,7 +132,7 @@ def test_a_user_without_a_staff_profile_is_refused(db):
 
 
 def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisional(
-    caseworker_user, outsider_user
+    caseworker_user, outsider_user, partner_user
 ):
     import datetime as dt
 
@@ -147,7 +147,7 @@ def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisiona
         deadline_open(
             object_type="intake.application",
             object_id="7",
-            kind="accept",
+            kind="investigation",
             region_code="350112001001",
             start_date=dt.date(2026, 12, 21),
             working_days=10,
@@ -155,16 +155,24 @@ def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisiona
         # when
         own = _client(caseworker_user).get("/")
         other = _client(outsider_user).get("/")
+        partner = _client(partner_user).get("/")  # the county's medical-security bureau
 
     # then
-    ((deadline, remaining),) = own.context["deadlines"]
+    ((row, remaining),) = own.context["deadlines"]
+    deadline = row.deadline
     assert (deadline.due_date, deadline.is_provisional, remaining) == (
         dt.date(2027, 1, 4),
         True,
         10,
     )
+    assert (row.owner_label, row.kind_label, row.url) == (
+        "救助申请",
+        "入户调查（含核对结果）",
+        None,
+    )
     assert 'data-testid="provisional"' in own.content.decode()
     assert other.context["deadlines"] == []
+    assert partner.context["deadlines"] == []  # applications are not the partner's business
 
 
 @pytest.mark.parametrize("url", ["/login/", "/api/docs", "/"])

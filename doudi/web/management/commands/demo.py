@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.accounts.demo_staff import DEMO_PASSWORD, demo_staff_ensure
-from doudi.accounts.models import Role
+from doudi.accounts.models import Role, StaffProfile
 from doudi.accounts.services import api_token_create
 from doudi.registry.services import registry_import_parquet
 
@@ -66,8 +66,59 @@ class Command(BaseCommand):
         caseworker = get_user_model().objects.get(username="caseworker1")
         token, _ = api_token_create(user=caseworker, name="演示")
         self.stdout.write(f"\ncaseworker1 的 API 令牌：{token}")
+        self._reserve_funds(options["county"])
+        self._applicant()
         self.stdout.write(
-            f"\n平台地址：http://{options['addr']}/   接口文档：http://{options['addr']}/api/docs\n"
+            f"\n平台地址：http://{options['addr']}/   接口文档：http://{options['addr']}/api/docs"
+            f"   网上申请：http://{options['addr']}/self/\n"
         )
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False)
+
+    def _reserve_funds(self, county_code: str) -> None:
+        """A reserve fund with 20,000 yuan for each township that has a demo caseworker."""
+        from django.contrib.auth import get_user_model
+
+        from doudi.accounts.scoping import actor_for_user
+        from doudi.relief.models import ReserveFund
+        from doudi.relief.services import reserve_fund_create, reserve_fund_top_up
+
+        officer = actor_for_user(get_user_model().objects.get(username="county_officer"))
+        townships = StaffProfile.objects.filter(
+            user__username__startswith="caseworker", org_unit__division__parent_id=county_code
+        ).values_list("org_unit__division_id", flat=True)
+        for code in townships:
+            if ReserveFund.objects.filter(township_id=code).exists():
+                continue
+            fund = reserve_fund_create(actor=officer, township_code=code)
+            reserve_fund_top_up(actor=officer, fund=fund, amount="20000.00", memo="演示：年初拨付")
+        self.stdout.write("临时救助备用金：演示乡镇各拨付 20,000.00 元")
+
+    def _applicant(self) -> None:
+        """A self-service account for the head of the demo village worker's first household."""
+        from doudi.core.id_protection import id_number_decrypt
+        from doudi.portal.models import ApplicantAccount
+        from doudi.portal.services import applicant_account_register
+        from doudi.registry.models import Membership
+
+        worker = StaffProfile.objects.filter(user__username="village_worker1").first()
+        if worker is None:
+            return
+        head = (
+            Membership.objects.filter(
+                household__village_code=worker.org_unit.division_id, relation="head", is_active=True
+            )
+            .select_related("person")
+            .order_by("household_id")
+            .first()
+        )
+        if head is None:
+            return
+        number = id_number_decrypt(head.person.id_number_encrypted)
+        if not ApplicantAccount.objects.filter(person=head.person).exists():
+            applicant_account_register(
+                name=head.person.name, id_number=number, phone="13800000000", password=DEMO_PASSWORD
+            )
+        self.stdout.write(
+            f"网上申请演示账号：{head.person.name}，身份证号 {number}（合成数据），密码 {DEMO_PASSWORD}"
+        )

@@ -1,0 +1,362 @@
+"""Staff pages of dynamic management: the due/overdue review list, the review case, the change
+report form and the entitlement history of a household. Each view parses the request, calls the
+reviews selectors and services and renders; refusals show the service's Chinese message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from doudi.accounts.permissions import Permission
+from doudi.accounts.scoping import Actor
+from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.models import Division
+from doudi.intake.models import Programme
+from doudi.intake.services import Declaration, IncomeSpec
+from doudi.intake.workflow import ReviewClass, tekun_stop_notice_end
+from doudi.registry.models import Membership
+from doudi.reviews import selectors, services
+from doudi.reviews.models import ChangeKind, ReportedBy, ReviewCase, ReviewStatus, ReviewTrigger
+from doudi.reviews.schedule import REVIEW_CLASS_LABELS
+from doudi.web.exports import Column, wants_xlsx, xlsx_response
+from doudi.web.views import staff_required
+
+PROGRAMME_LABELS = dict(Programme.choices)
+KIND_LABELS = dict(ChangeKind.choices)
+STATE_LABELS = {"overdue": "已逾期", "due_soon": "即将到期"}
+INCOME_TYPES = [
+    ("wage", "工资性收入"),
+    ("business", "经营净收入"),
+    ("property", "财产净收入"),
+    ("pension", "离退休金、养老金"),
+    ("support", "赡养费、抚养费、扶养费"),
+    ("unemployment", "失业保险金"),
+    ("other", "其他应计入的收入"),
+]
+ASSET_FIELDS = [
+    ("financial", "金融资产（元）"),
+    ("vehicles", "机动车辆（辆）"),
+    ("real_estate", "房产（套）"),
+    ("business_registrations", "工商登记（户）"),
+]
+ACTION_LABELS = {
+    "record_situation": "登记复核调查情况",
+    "propose": "提出复核意见",
+    "record_objection": "登记异议",
+    "decide": "作出复核决定",
+    "return": "退回",
+}
+DUE_COLUMNS = [
+    Column("township", "乡镇（街道）"),
+    Column("address", "家庭地址"),
+    Column("head", "户主"),
+    Column("review_class", "复核类别"),
+    Column("last_review_on", "上次复核（认定）日期", "yyyy-mm-dd"),
+    Column("next_review_on", "应复核日期", "yyyy-mm-dd"),
+    Column("state", "状态"),
+    Column("open_review", "办理中的复核"),
+]
+
+
+def _heads(household_ids: set[int]) -> dict[int, str]:
+    return dict(
+        Membership.objects.filter(
+            household_id__in=household_ids, relation="head", is_active=True
+        ).values_list("household_id", "person__name")
+    )
+
+
+@require_http_methods(["GET"])
+@staff_required
+def review_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    due = selectors.review_due_list(actor=actor)
+    open_reviews = list(selectors.review_open_list(actor=actor))
+    heads = _heads({row.household.pk for row, _ in due} | {r.household_id for r in open_reviews})
+    codes = {row.household.township_code for row, _ in due} | {
+        r.township_code for r in open_reviews
+    }
+    townships = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = [
+        {
+            "township": townships.get(row.household.township_code, row.household.township_code),
+            "household": row.household,
+            "address": row.household.address,
+            "head": heads.get(row.household.pk, ""),
+            "review_class": REVIEW_CLASS_LABELS[ReviewClass(row.review_class)],
+            "last_review_on": row.last_review_on,
+            "next_review_on": row.next_review_on,
+            "state": STATE_LABELS[state],
+            "state_code": state,
+            "open_review": ReviewStatus(row.open_review.status).label if row.open_review else "",
+            "open_review_id": row.open_review.public_id if row.open_review else None,
+        }
+        for row, state in due
+    ]
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="定期复核到期名单.xlsx", sheet_title="定期复核", columns=DUE_COLUMNS, rows=rows
+        )
+    cases = [
+        {
+            "review": r,
+            "township": townships.get(r.township_code, r.township_code),
+            "head": heads.get(r.household_id, ""),
+            "status_label": ReviewStatus(r.status).label,
+            "trigger_label": ReviewTrigger(r.trigger).label,
+        }
+        for r in open_reviews
+    ]
+    return render(request, "web/reviews/list.html", {"rows": rows, "cases": cases})
+
+
+def _lines(proposal: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "programme": PROGRAMME_LABELS.get(programme, programme),
+            "kind": KIND_LABELS.get(line["kind"], line["kind"]),
+            "old_amount": line["old_amount"],
+            "new_amount": line["new_amount"],
+            "phase_out_months": line.get("phase_out_months"),
+        }
+        for programme, line in sorted(proposal.items())
+    ]
+
+
+def _reasons(review: ReviewCase) -> list[dict[str, Any]]:
+    found = []
+    for record in (review.evaluation, review.phase_out_evaluation):
+        if record is None:
+            continue
+        for programme, result in record.result.get("programmes", {}).items():
+            found.append(
+                {
+                    "programme": PROGRAMME_LABELS.get(programme, programme),
+                    "phase_out": record.situation.get("phase_out") is not None,
+                    "reasons": result.get("reasons", []),
+                }
+            )
+    return found
+
+
+def _actions(actor: Actor, review: ReviewCase) -> list[str]:
+    """Forms offered on the page; the service still decides and refuses with its message."""
+    if review.status == ReviewStatus.INVESTIGATING and actor.can(Permission.INTAKE_PROPOSE):
+        return ["record_situation", "propose"]
+    if review.status in (ReviewStatus.PROPOSED, ReviewStatus.NOTICE):
+        actions = []
+        if review.status == ReviewStatus.NOTICE and actor.can(Permission.INTAKE_PROPOSE):
+            actions.append("record_objection")
+        if actor.can(Permission.INTAKE_CONFIRM):
+            actions += ["decide", "return"]
+        return actions
+    return []
+
+
+@require_http_methods(["GET"])
+@staff_required
+def review_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
+    review = selectors.review_get(actor=actor, public_id=public_id)
+    members = list(
+        review.household.memberships.filter(is_active=True, is_counted=True)
+        .select_related("person")
+        .order_by("id")
+    )
+    return render(
+        request,
+        "web/reviews/detail.html",
+        {
+            "review": review,
+            "status_label": ReviewStatus(review.status).label,
+            "trigger_label": ReviewTrigger(review.trigger).label,
+            "class_label": REVIEW_CLASS_LABELS.get(ReviewClass(review.review_class), ""),
+            "head": _heads({review.household_id}).get(review.household_id, ""),
+            "engine_proposal": _lines(review.engine_proposal),
+            "proposal": _lines(review.proposal),
+            "reasons": _reasons(review),
+            "notice_last_day": tekun_stop_notice_end(review.notice_published_on)
+            if review.notice_published_on
+            else None,
+            "events": [
+                {"event": e, "label": ACTION_LABELS.get(e.action, "发起复核")}
+                for e in selectors.review_events(actor=actor, review=review)
+            ],
+            "reports": list(review.change_reports.order_by("-reported_on", "-id")),
+            "members": members,
+            "income_types": INCOME_TYPES,
+            "asset_fields": ASSET_FIELDS,
+            "covers_tekun": Programme.TEKUN in review.engine_proposal
+            or review.household.entitlements.filter(programme=Programme.TEKUN).exists(),
+            "actions": _actions(actor, review),
+        },
+    )
+
+
+def _declaration(review: ReviewCase, post: Any) -> Declaration:
+    incomes = []
+    for membership in review.household.memberships.filter(is_active=True, is_counted=True):
+        key = str(membership.person.public_id)
+        monthly = post.get(f"income_{key}", "").strip()
+        if monthly:
+            incomes.append(
+                IncomeSpec(
+                    person=membership.person,
+                    type=post.get(f"income_type_{key}", "wage"),
+                    monthly=monthly,
+                    stable=post.get(f"unstable_{key}") != "on",
+                )
+            )
+    assets: dict[str, Any] = {}
+    for field, label in ASSET_FIELDS:
+        value = post.get(f"asset_{field}", "").strip()
+        if not value:
+            continue
+        if field == "financial":
+            assets[field] = value
+        elif value.isdigit():
+            assets[field] = int(value)
+        else:
+            raise ApplicationError(f"{label}须为不小于 0 的整数", field=f"asset_{field}")
+    return Declaration(incomes=incomes, assets=assets)
+
+
+def _supporters_unable(review: ReviewCase, post: Any) -> dict[str, bool]:
+    found = {}
+    for membership in review.household.memberships.filter(is_active=True, is_counted=True):
+        key = str(membership.person.public_id)
+        value = post.get(f"supporters_unable_{key}", "")
+        if value in ("yes", "no"):
+            found[key] = value == "yes"
+    return found
+
+
+HANDLERS = {
+    "record_situation": lambda common, review, post: services.review_record_situation(
+        **common,
+        declaration=_declaration(review, post),
+        still_in_difficulty=post.get("still_in_difficulty") == "on",
+        supporters_unable=_supporters_unable(review, post),
+        findings=post.get("findings", ""),
+    ),
+    "propose": lambda common, review, post: services.review_propose(
+        **common, reason=post.get("reason", ""), suspend=post.get("suspend") == "on"
+    ),
+    "record_objection": lambda common, review, post: services.review_record_objection(
+        **common, objection=post.get("objection", "")
+    ),
+    "decide": lambda common, review, post: services.review_decide(
+        **common, reason=post.get("reason", "")
+    ),
+    "return": lambda common, review, post: services.review_return(
+        **common, reason=post.get("reason", "")
+    ),
+}
+
+
+@require_POST
+@staff_required
+def review_act(request: HttpRequest, actor: Actor, public_id: str, action: str) -> HttpResponse:
+    review = selectors.review_get(actor=actor, public_id=public_id)
+    version = request.POST.get("version", "")
+    common = {
+        "actor": actor,
+        "review": review,
+        "version": int(version) if version.isdigit() else None,
+    }
+    handler = HANDLERS.get(action)
+    if handler is None:
+        messages.error(request, f"不支持的操作：{action}")
+    else:
+        try:
+            handler(common, review, request.POST)
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已办理：{ACTION_LABELS[action]}")
+    return redirect("web:review_detail", public_id=review.public_id)
+
+
+@require_POST
+@staff_required
+def review_start(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
+    household = selectors.household_visible(actor=actor, public_id=public_id)
+    try:
+        review = services.review_start(actor=actor, household=household)
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("web:entitlement_history", public_id=household.public_id)
+    messages.success(request, "已发起复核")
+    return redirect("web:review_detail", public_id=review.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def change_report_new(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
+    household = selectors.household_visible(actor=actor, public_id=public_id)
+    actor.require(Permission.INTAKE_SUBMIT)
+    error = None
+    values = {"reported_by": "family", "reporter_name": "", "reported_on": "", "description": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        try:
+            reported_on = None
+            if values["reported_on"]:
+                try:
+                    reported_on = dt.date.fromisoformat(values["reported_on"])
+                except ValueError as bad:
+                    raise ApplicationError(
+                        "报告日期格式应为 YYYY-MM-DD", field="reported_on"
+                    ) from bad
+            report = services.change_report_record(
+                actor=actor,
+                household=household,
+                reported_by=values["reported_by"],
+                description=values["description"],
+                reported_on=reported_on,
+                reporter_name=values["reporter_name"],
+            )
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as refused:
+            error = refused
+        else:
+            messages.success(request, "已登记变化报告")
+            return redirect("web:review_detail", public_id=report.review.public_id)
+    return render(
+        request,
+        "web/reviews/change_report.html",
+        {
+            "household": household,
+            "values": values,
+            "error": error,
+            "reported_by_choices": ReportedBy.choices,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET"])
+@staff_required
+def entitlement_history(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
+    household = selectors.household_visible(actor=actor, public_id=public_id)
+    history = selectors.entitlement_history(actor=actor, household=household)
+    return render(
+        request,
+        "web/reviews/history.html",
+        {
+            "household": household,
+            "head": _heads({household.pk}).get(household.pk, ""),
+            **history,
+            "kind_labels": KIND_LABELS,
+            "can_start": actor.can(Permission.INTAKE_PROPOSE),
+            "can_report": actor.can(Permission.INTAKE_SUBMIT),
+        },
+    )
