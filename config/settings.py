@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DOUDI_DATA_DIR", str(BASE_DIR / "var")))
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "doudi.portal",
     "doudi.documents",
     "doudi.exchange",
+    "doudi.verification",
     "doudi.synth",
     "doudi.web",
 ]
@@ -135,6 +136,11 @@ MEDIA_ROOT = Path(env_str("DOUDI_MEDIA_ROOT", str(DATA_DIR / "media")))
 MATERIAL_MAX_BYTES = env_int("DOUDI_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DOUDI_FILE_UPLOAD_MAX_MEMORY_BYTES", 5 * 1024 * 1024)
+
+# Identity resolution of department records (docs/exchange.md): a Splink match probability at or
+# above the upper threshold links a record, one between the two goes to the review queue.
+DOUDI_IDENTITY_UPPER_THRESHOLD = env_float("DOUDI_IDENTITY_UPPER_THRESHOLD", 0.99)
+DOUDI_IDENTITY_LOWER_THRESHOLD = env_float("DOUDI_IDENTITY_LOWER_THRESHOLD", 0.80)
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"

@@ -31,6 +31,10 @@ class Permission(StrEnum):
     RESERVE_FUND_MANAGE = "relief.reserve_fund_manage"
     EXCHANGE_VIEW = "exchange.view"
     EXCHANGE_UPLOAD = "exchange.upload"
+    VERIFICATION_VIEW = "verification.view"
+    VERIFICATION_REQUEST = "verification.request"
+    VERIFICATION_SIGN = "verification.sign"
+    VERIFICATION_CONSENT_MANAGE = "verification.consent_manage"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -95,6 +99,21 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # (which feed is theirs is checked in doudi/exchange/access.py).
     Permission.EXCHANGE_VIEW: frozenset({Role.VERIFICATION_OFFICER, Role.AUDITOR}),
     Permission.EXCHANGE_UPLOAD: frozenset({Role.VERIFICATION_OFFICER, Role.PARTNER}),
+    # Verification reports (核对, POLICY.md §7): the window requests and reads its cases' reports,
+    # the verification centre checks and signs; a verification officer counts only in a unit that
+    # is a verification centre (doudi/verification/access.py).
+    Permission.VERIFICATION_VIEW: frozenset(
+        {
+            Role.CASEWORKER,
+            Role.APPROVER,
+            Role.COUNTY_OFFICER,
+            Role.VERIFICATION_OFFICER,
+            Role.AUDITOR,
+        }
+    ),
+    Permission.VERIFICATION_REQUEST: frozenset({Role.CASEWORKER, Role.VERIFICATION_OFFICER}),
+    Permission.VERIFICATION_SIGN: frozenset({Role.VERIFICATION_OFFICER}),
+    Permission.VERIFICATION_CONSENT_MANAGE: frozenset({Role.CASEWORKER, Role.VERIFICATION_OFFICER}),
 }
 
 PERMISSION_LABELS = {
@@ -121,6 +140,10 @@ PERMISSION_LABELS = {
     Permission.RESERVE_FUND_MANAGE: "拨付和核对临时救助备用金",
     Permission.EXCHANGE_VIEW: "查看部门数据交换",
     Permission.EXCHANGE_UPLOAD: "报送部门数据",
+    Permission.VERIFICATION_VIEW: "查看家庭经济状况核对报告",
+    Permission.VERIFICATION_REQUEST: "发起家庭经济状况核对",
+    Permission.VERIFICATION_SIGN: "签发核对报告",
+    Permission.VERIFICATION_CONSENT_MANAGE: "登记或撤回核对授权",
 }
 
 

@@ -12,6 +12,7 @@ from doudi.relief.apis import router as relief_router
 from doudi.reviews.apis import router as reviews_router
 from doudi.standards.apis import router as standards_router
 from doudi.standards.policy_apis import router as policy_router
+from doudi.verification.apis import router as verification_router
 
 api = NinjaAPI(
     title="兜底 Doudi API",
@@ -33,3 +34,4 @@ api.add_router("/", relief_router)
 api.add_router("/", reviews_router)
 api.add_router("/", portal_router)
 api.add_router("/", exchange_router)
+api.add_router("/", verification_router)

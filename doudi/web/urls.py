@@ -12,6 +12,7 @@ from doudi.web import (
     urls_referrals,
     urls_relief,
     urls_reviews,
+    urls_verification,
     views,
 )
 
@@ -58,3 +59,4 @@ urlpatterns += urls_portal.urlpatterns
 urlpatterns += urls_documents.urlpatterns
 urlpatterns += urls_exchange.urlpatterns
 urlpatterns += urls_intake.urlpatterns
+urlpatterns += urls_verification.urlpatterns

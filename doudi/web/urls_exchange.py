@@ -2,4 +2,25 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from doudi.web import exchange_views
+
+urlpatterns: list = [
+    path("exchange/feeds/", exchange_views.feed_board, name="exchange_feed_board"),
+    path(
+        "exchange/submissions/<str:public_id>/",
+        exchange_views.feed_submission_detail,
+        name="exchange_submission_detail",
+    ),
+    path(
+        "exchange/identity/reviews/",
+        exchange_views.identity_review_list,
+        name="exchange_identity_reviews",
+    ),
+    path(
+        "exchange/identity/reviews/<str:public_id>/decide/",
+        exchange_views.identity_review_decide,
+        name="exchange_identity_review_decide",
+    ),
+]

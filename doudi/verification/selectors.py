@@ -1,0 +1,93 @@
+"""Reads of verification reports and consents: always inside the actor's region (404 outside)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from doudi.accounts.scoping import Actor
+from doudi.core.exceptions import NotFound
+from doudi.registry.models import Household
+from doudi.verification import access
+from doudi.verification.models import (
+    PersonDataAccess,
+    ReportItem,
+    VerificationConsent,
+    VerificationReport,
+)
+
+REPORT_NOT_FOUND = "核对报告不存在或不在您的管辖范围内"
+HOUSEHOLD_NOT_FOUND = "家庭不存在或不在您的管辖范围内"
+
+
+def _uuid(value: UUID | str, message: str, field: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError as error:
+        raise NotFound(message, field=field) from error
+
+
+def household_for_verification(*, actor: Actor, public_id: UUID | str) -> Household:
+    access.require_read(actor)
+    try:
+        return Household.objects.filter(actor.region_q()).get(
+            public_id=_uuid(public_id, HOUSEHOLD_NOT_FOUND, "household")
+        )
+    except Household.DoesNotExist as error:
+        raise NotFound(HOUSEHOLD_NOT_FOUND, field="household") from error
+
+
+def report_queryset(*, actor: Actor) -> QuerySet[VerificationReport]:
+    access.require_read(actor)
+    return VerificationReport.objects.filter(actor.region_q())
+
+
+def report_list(
+    *, actor: Actor, household: Household | None = None, application_id: int | None = None
+) -> QuerySet[VerificationReport]:
+    reports = report_queryset(actor=actor).select_related("household", "previous", "signature")
+    if household is not None:
+        reports = reports.filter(household=household)
+    if application_id is not None:
+        reports = reports.filter(application_id=application_id)
+    return reports.order_by("-created_at", "-id")
+
+
+def report_get(*, actor: Actor, public_id: UUID | str) -> VerificationReport:
+    try:
+        return (
+            report_queryset(actor=actor)
+            .select_related("household", "application", "previous", "requested_by")
+            .get(public_id=_uuid(public_id, REPORT_NOT_FOUND, "public_id"))
+        )
+    except VerificationReport.DoesNotExist as error:
+        raise NotFound(REPORT_NOT_FOUND, field="public_id") from error
+
+
+def report_items(*, actor: Actor, report: VerificationReport) -> QuerySet[ReportItem]:
+    report_get(actor=actor, public_id=report.public_id)
+    return report.items.select_related("person").order_by("id")
+
+
+def report_data_accesses(*, actor: Actor, report: VerificationReport) -> QuerySet[PersonDataAccess]:
+    report_get(actor=actor, public_id=report.public_id)
+    return report.data_accesses.select_related("person", "consent", "actor").order_by("id")
+
+
+def consent_list(*, actor: Actor, household: Household) -> QuerySet[VerificationConsent]:
+    household_for_verification(actor=actor, public_id=household.public_id)
+    return VerificationConsent.objects.filter(household=household).select_related("person")
+
+
+def consent_get(*, actor: Actor, public_id: UUID | str) -> VerificationConsent:
+    access.require_read(actor)
+    message = "核对授权不存在或不在您的管辖范围内"
+    try:
+        return (
+            VerificationConsent.objects.filter(actor.region_q())
+            .select_related("person", "household")
+            .get(public_id=_uuid(public_id, message, "public_id"))
+        )
+    except VerificationConsent.DoesNotExist as error:
+        raise NotFound(message, field="public_id") from error

@@ -1,0 +1,30 @@
+"""Staff pages of verification (included by doudi/web/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from doudi.web import verification_views
+
+urlpatterns: list = [
+    path(
+        "verification/households/<str:public_id>/",
+        verification_views.household_verification,
+        name="verification_household",
+    ),
+    path(
+        "verification/reports/<str:public_id>/",
+        verification_views.report_detail,
+        name="verification_report",
+    ),
+    path(
+        "verification/reports/<str:public_id>/sign/",
+        verification_views.report_sign,
+        name="verification_report_sign",
+    ),
+    path(
+        "verification/reports/<str:public_id>/recheck/",
+        verification_views.report_recheck,
+        name="verification_report_recheck",
+    ),
+]
