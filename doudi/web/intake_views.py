@@ -215,20 +215,35 @@ def application_worklist(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def _proposal(application: Application) -> list[dict[str, Any]]:
-    """The requested programmes' results of the initial opinion's evaluation, with its reasons."""
+    """The initial opinion's evaluation for every programme: the requested ones with their
+    results and reasons, then any other programme the engine found the household eligible for
+    (shown so the caseworker can tell the family, 一件事一次办), each with its reasons."""
     if not application.proposal:
         return []
     record = application.proposal_evaluation
     results = record.result.get("programmes", {}) if record is not None else {}
-    return [
+    rows = [
         {
             "programme": PROGRAMME_LABELS.get(programme, programme),
             "eligible": values.get("eligible"),
             "amount": values.get("amount"),
             "reasons": results.get(programme, {}).get("reasons", []),
+            "requested": True,
         }
         for programme, values in application.proposal.items()
     ]
+    rows += [
+        {
+            "programme": PROGRAMME_LABELS.get(programme, programme),
+            "eligible": True,
+            "amount": values.get("amount"),
+            "reasons": values.get("reasons", []),
+            "requested": False,
+        }
+        for programme, values in results.items()
+        if programme not in application.proposal and values.get("eligible")
+    ]
+    return rows
 
 
 def _status_label(status: str) -> str:

@@ -61,3 +61,23 @@ def test_a_confirmed_temporary_case_shows_its_grant_its_decision_notice_and_the_
     assert "home-visit.pdf" in page
     assert "refusal.pdf" not in page
     assert f"/relief/applications/{application.public_id}/instalments/" in page
+
+
+def test_the_proposal_also_shows_a_programme_the_family_did_not_ask_for_but_looks_eligible_for(
+    caseworker, caseworker_user, household
+):
+    # given: temporary assistance only, for a household of three with 1,200 yuan of wages
+    with on("2026-11-02"):
+        application = file_temporary(caseworker, household)
+    application = to_awaiting_confirmation(caseworker, application)
+
+    # when
+    page = _page(caseworker_user, application)
+
+    # then: dibao (970 × 3 − 1,200 + …) is listed as not requested, with its amount
+    assert page.count('data-testid="not-requested"') == 1
+    row = page[page.index('data-testid="not-requested"') :]
+    row = row[: row.index("</tr>")]
+    assert "最低生活保障（低保）" in row
+    assert "未申请，测算显示可能符合，请告知申请人" in row
+    assert "2,107.00" in row
