@@ -1,7 +1,7 @@
 """Verification reports over department snapshots covering 10M persons.
 
 Writes synthetic snapshots straight in the exchange layout (sorted by person_key, row groups of
-100,000 with statistics, zstd) with numpy/pyarrow — ingestion (validation of department files) is
+`ROW_GROUP_SIZE` with statistics, zstd, no dictionary for person_key: `snapshot_write_options`) with numpy/pyarrow — ingestion (validation of department files) is
 not part of this benchmark — and registers them in the catalogue of a fresh SQLite database. Then:
 
 1. one household's report: the full service path without HTTP (`verification_request`: consents,
@@ -46,7 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from doudi.exchange.models import FeedSnapshot, FeedSubmission  # noqa: E402
-from doudi.exchange.store import ROW_GROUP_SIZE  # noqa: E402
+from doudi.exchange.store import snapshot_write_options  # noqa: E402
 
 HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 COUNTY = "350112"
@@ -106,9 +106,7 @@ def write(
     relative = f"exchange/{source}/20261105T020000000000Z-bench{source[:8]}.parquet"
     path = Path(settings.DATA_DIR) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd", write_statistics=True
-    )
+    pq.write_table(table, path, **snapshot_write_options(table.column_names))
     submission = FeedSubmission.objects.create(
         source=source,
         status="accepted",

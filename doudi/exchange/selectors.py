@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound
@@ -70,6 +70,18 @@ def feed_submission_get(*, actor: Actor, public_id: UUID | str) -> FeedSubmissio
 def feed_snapshot_latest(*, source: str) -> FeedSnapshot | None:
     """The newest accepted snapshot of a feed (for verification and monitoring, system reads)."""
     return FeedSnapshot.objects.filter(source=source).order_by("-received_at", "-id").first()
+
+
+def feed_snapshots_latest(*, sources: list[str]) -> dict[str, FeedSnapshot]:
+    """The newest accepted snapshot of each of `sources`, in one query; a source that never sent
+    data is absent from the result."""
+    newest = (
+        FeedSnapshot.objects.filter(source=OuterRef("source"))
+        .order_by("-received_at", "-id")
+        .values("pk")[:1]
+    )
+    rows = FeedSnapshot.objects.filter(source__in=sources, pk=Subquery(newest))
+    return {snapshot.source: snapshot for snapshot in rows}
 
 
 def identity_link_review_list(

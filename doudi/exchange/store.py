@@ -1,8 +1,9 @@
 """Where snapshots live: DATA_DIR/exchange/<source>/<received YYYYMMDDTHHMMSS>-<sha256[:16]>.parquet.
 
 Each file is the normalised feed sorted by `person_key` (the keyed HMAC of the ID number, nulls
-last) in row groups of `ROW_GROUP_SIZE` rows with min/max statistics, so that DuckDB or pyarrow
-reading one person touches one row group. Files are written under a temporary name in the same
+last) in small row groups of `ROW_GROUP_SIZE` rows with min/max statistics, so that reading one
+person decodes one small row group (docs/exchange.md, Snapshots). `person_key` is written without
+dictionary encoding: the keys are nearly all distinct, so a dictionary only costs decode time. Files are written under a temporary name in the same
 directory, renamed into place, and made read-only: a snapshot never changes."""
 
 from __future__ import annotations
@@ -16,8 +17,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
-ROW_GROUP_SIZE = 100_000
+ROW_GROUP_SIZE = 4_096
 ROOT = "exchange"
+
+
+def snapshot_write_options(column_names: list[str]) -> dict:
+    """`pyarrow.parquet.write_table` keyword arguments of the snapshot layout (also used by
+    `bench/verification_report.py`, which writes snapshots directly)."""
+    return {
+        "row_group_size": ROW_GROUP_SIZE,
+        "compression": "zstd",
+        "write_statistics": True,
+        "use_dictionary": [name for name in column_names if name != "person_key"],
+    }
 
 
 def data_dir() -> Path:
@@ -38,9 +50,7 @@ def snapshot_write_temporary(table: pa.Table, relative: str, metadata: dict[str,
     pq.write_table(
         table.replace_schema_metadata(schema.metadata),
         temporary,
-        row_group_size=ROW_GROUP_SIZE,
-        compression="zstd",
-        write_statistics=True,
+        **snapshot_write_options(table.column_names),
     )
     return temporary
 

@@ -20,7 +20,7 @@ from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.exchange.models import FeedSnapshot
-from doudi.exchange.selectors import feed_snapshot_latest
+from doudi.exchange.selectors import feed_snapshots_latest
 from doudi.exchange.store import snapshot_path
 from doudi.intake.models import Application, Consent
 from doudi.registry.models import Household, Membership, Person
@@ -266,9 +266,10 @@ class _Read:
 
 def _read_sources(members: list[findings.Member]) -> list[_Read]:
     keys = [member.person_key for member in members]
+    latest = feed_snapshots_latest(sources=[spec.source for spec in SOURCES])
     reads = []
     for spec in SOURCES:
-        snapshot = feed_snapshot_latest(source=spec.source)
+        snapshot = latest.get(spec.source)
         if snapshot is None:
             reads.append(_Read(None, findings.SourceRead(spec.source, None, None)))
             continue

@@ -1,20 +1,29 @@
-"""Reading one household's rows from department snapshots with DuckDB (no Django imports).
+"""Reading one household's rows from department snapshots (no Django imports).
 
-A snapshot (docs/exchange.md) is sorted by `person_key` in row groups with min/max statistics,
-so `WHERE person_key IN (…)` reads only the row groups holding those keys. Identity resolution
-may add a sidecar `X.links.parquet` next to `X.parquet` (`source_row`, `person_key`, `method`,
-`match_probability`, `model_version`, `decided_at`): a person's records are the rows carrying their
-key plus the rows the sidecar links to it. Each record says how it was linked."""
+A snapshot (docs/exchange.md) is sorted by `person_key` in small row groups with min/max
+statistics. Per snapshot file (keyed by path, mtime and size) the footer and the row groups'
+`person_key` ranges are cached; a lookup finds by binary search the row groups that can hold any
+of the household's keys, reads only those (`ParquetFile.read_row_groups`, only the needed
+columns) and filters them in Arrow: one read per source for all members. Identity resolution may
+add a sidecar `X.links.parquet` next to `X.parquet` (`source_row`, `person_key`, `method`,
+`match_probability`, `model_version`, `decided_at`; its link columns cached the same way, the linked
+rows read with DuckDB): a person's records are the rows carrying their key plus the rows the
+sidecar links to it. Each record says how it was linked."""
 
 from __future__ import annotations
 
+import bisect
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 DIRECT_METHOD = "id_number"  # the row carries the person's own ID number (keyed hash)
 LINK_METHOD_LABELS = {DIRECT_METHOD: "身份证号码一致"}
@@ -54,6 +63,136 @@ class Record:
     values: dict[str, Any]
 
 
+class _KeyIndex:
+    """A snapshot's footer and its row groups' `person_key` ranges, read once per file version.
+
+    `ranges` holds `(min, max, row_group)` of the row groups with statistics and at least one key,
+    in file order; `unbounded` the row groups whose statistics are missing (always read). When the
+    ranges are ordered and do not overlap except at their ends (a snapshot is sorted by
+    `person_key`), the row groups that can hold a key are found by binary search; otherwise by
+    checking every range."""
+
+    __slots__ = ("metadata", "mins", "maxs", "groups", "unbounded", "ordered")
+
+    def __init__(self, path: Path) -> None:
+        self.metadata = pq.read_metadata(path)
+        column = self.metadata.schema.to_arrow_schema().get_field_index("person_key")
+        ranges: list[tuple[str, str, int]] = []
+        unbounded: list[int] = []
+        for group in range(self.metadata.num_row_groups):
+            meta = self.metadata.row_group(group)
+            statistics = meta.column(column).statistics
+            if statistics is None or not statistics.has_min_max:
+                if (
+                    statistics is not None
+                    and statistics.has_null_count
+                    and (statistics.null_count == meta.num_rows)
+                ):
+                    continue  # only unkeyed rows
+                unbounded.append(group)
+                continue
+            ranges.append((str(statistics.min), str(statistics.max), group))
+        self.mins = [low for low, _, _ in ranges]
+        self.maxs = [high for _, high, _ in ranges]
+        self.groups = [group for _, _, group in ranges]
+        self.unbounded = unbounded
+        self.ordered = all(low <= high for low, high, _ in ranges) and all(
+            ranges[i][1] <= ranges[i + 1][0] for i in range(len(ranges) - 1)
+        )
+
+    def row_groups(self, keys: Sequence[str]) -> list[int]:
+        """The row groups that can hold any of `keys`, ascending."""
+        found = set(self.unbounded)
+        for key in keys:
+            if self.ordered:
+                i = bisect.bisect_left(self.maxs, key)  # first range ending at or after key
+                while i < len(self.mins) and self.mins[i] <= key:
+                    found.add(self.groups[i])
+                    i += 1
+            else:
+                found.update(
+                    group
+                    for low, high, group in zip(self.mins, self.maxs, self.groups, strict=True)
+                    if low <= key <= high
+                )
+        return sorted(found)
+
+
+_INDEX_LIMIT = 64
+_indexes: OrderedDict[tuple[str, int, int], _KeyIndex] = OrderedDict()
+_indexes_lock = threading.Lock()
+
+
+def key_index(path: Path) -> _KeyIndex:
+    """The cached `_KeyIndex` of `path`, keyed by path, mtime and size (a snapshot never changes;
+    a file replaced under the same name gets a new entry). Least recently used entries beyond
+    `_INDEX_LIMIT` are dropped."""
+    status = path.stat()
+    cache_key = (str(path), status.st_mtime_ns, status.st_size)
+    with _indexes_lock:
+        index = _indexes.get(cache_key)
+        if index is not None:
+            _indexes.move_to_end(cache_key)
+            return index
+    index = _KeyIndex(path)
+    with _indexes_lock:
+        _indexes[cache_key] = index
+        _indexes.move_to_end(cache_key)
+        while len(_indexes) > _INDEX_LIMIT:
+            _indexes.popitem(last=False)
+    return index
+
+
+_sidecars: OrderedDict[tuple[str, int, int], pa.Table] = OrderedDict()
+
+
+def _sidecar_links(sidecar: Path, keys: list[str]) -> list[tuple[Any, ...]]:
+    """`(source_row, person_key, method, match_probability)` of the sidecar links to `keys`,
+    ordered by source_row. The sidecar's four columns are cached like `key_index` (by path, mtime
+    and size: a rewritten sidecar is read again)."""
+    status = sidecar.stat()
+    cache_key = (str(sidecar), status.st_mtime_ns, status.st_size)
+    with _indexes_lock:
+        table = _sidecars.get(cache_key)
+        if table is not None:
+            _sidecars.move_to_end(cache_key)
+    if table is None:
+        table = pq.read_table(
+            sidecar, columns=["source_row", "person_key", "method", "match_probability"]
+        )
+        with _indexes_lock:
+            _sidecars[cache_key] = table
+            while len(_sidecars) > _INDEX_LIMIT:
+                _sidecars.popitem(last=False)
+    found = table.filter(pc.is_in(table["person_key"], value_set=pa.array(keys, pa.string())))
+    found = found.sort_by([("source_row", "ascending")])
+    return list(
+        zip(
+            found["source_row"].to_pylist(),
+            found["person_key"].to_pylist(),
+            found["method"].to_pylist(),
+            found["match_probability"].to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def _direct_rows(path: Path, keys: list[str], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows carrying one of `keys`, ordered by person_key then source_row: one read of the
+    row groups whose key range can hold a key, then an Arrow filter."""
+    index = key_index(path)
+    groups = index.row_groups(keys)
+    if not groups:
+        return []
+    names = ["person_key", "source_row", *columns]
+    table = pq.ParquetFile(path, metadata=index.metadata).read_row_groups(groups, columns=names)
+    table = table.filter(pc.is_in(table["person_key"], value_set=pa.array(keys, pa.string())))
+    if table.num_rows == 0:
+        return []
+    table = table.sort_by([("person_key", "ascending"), ("source_row", "ascending")])
+    return table.select(names).to_pylist()
+
+
 def person_records(
     *, path: Path, person_keys: Sequence[str], columns: Sequence[str]
 ) -> list[Record]:
@@ -62,29 +201,20 @@ def person_records(
     keys = sorted(set(person_keys))
     if not keys:
         return []
-    con = connection()
-    marks = ", ".join("?" for _ in keys)
-    selected = ", ".join(f'"{column}"' for column in columns)
-    # One equality per key: DuckDB prunes row groups by min/max for `=`, not for IN / OR lists
-    # (measured: an IN list of 3 keys scanned every row group).
-    one = f"SELECT person_key, source_row, {selected} FROM read_parquet({_literal(path)}) WHERE person_key = ?"
-    rows = con.execute(
-        f"SELECT * FROM ({' UNION ALL '.join([one] * len(keys))}) ORDER BY person_key, source_row",
-        keys,
-    ).fetchall()
     records = [
-        Record(row[0], int(row[1]), DIRECT_METHOD, None, dict(zip(columns, row[2:], strict=True)))
-        for row in rows
+        Record(
+            row["person_key"],
+            int(row["source_row"]),
+            DIRECT_METHOD,
+            None,
+            {column: row[column] for column in columns},
+        )
+        for row in _direct_rows(path, keys, columns)
     ]
     sidecar = links_path(path)
     if not sidecar.exists():
         return records
-    links = con.execute(
-        "SELECT source_row, person_key, method, match_probability "
-        f"FROM read_parquet({_literal(sidecar)}) WHERE person_key IN ({marks}) "
-        "ORDER BY source_row",
-        keys,
-    ).fetchall()
+    links = _sidecar_links(sidecar, keys)
     seen = {(record.person_key, record.source_row) for record in records}
     wanted = {
         int(source_row): (key, method, probability)
@@ -93,6 +223,8 @@ def person_records(
     }
     if not wanted:
         return records
+    con = connection()
+    selected = ", ".join(f'"{column}"' for column in columns)
     row_marks = ", ".join("?" for _ in wanted)
     linked = con.execute(
         f"SELECT source_row, {selected} FROM read_parquet({_literal(path)}) "

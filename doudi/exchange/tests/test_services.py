@@ -237,3 +237,44 @@ def test_the_command_lists_the_feeds():
     lines = out.splitlines()
     assert len(lines) == 19
     assert lines[0].startswith("hukou\t户籍人口\t公安机关\t公民身份号码(id_number)、姓名(name)")
+
+
+def test_the_latest_snapshot_of_each_source_comes_in_one_query(django_assert_num_queries):
+    from doudi.exchange.models import FeedSnapshot, FeedSubmission
+    from doudi.exchange.selectors import feed_snapshots_latest
+
+    def snapshot(source: str, received: str, checksum: str) -> FeedSnapshot:
+        at = dt.datetime.fromisoformat(received).replace(tzinfo=dt.UTC)
+        submission = FeedSubmission.objects.create(
+            source=source,
+            status="accepted",
+            channel="command",
+            filename="f.csv",
+            file_format="csv",
+            checksum=checksum,
+            size_bytes=1,
+            received_at=at,
+            row_count=1,
+        )
+        return FeedSnapshot.objects.create(
+            source=source,
+            submission=submission,
+            checksum=checksum,
+            received_at=at,
+            snapshot_date=at.date(),
+            path=f"exchange/{source}/{checksum}.parquet",
+            schema_version=1,
+            row_count=1,
+            id_valid_count=1,
+            id_missing_count=0,
+            id_invalid_count=0,
+        )
+
+    snapshot("tax", "2026-01-05T08:00:00", "a" * 64)
+    newest_tax = snapshot("tax", "2026-02-05T08:00:00", "b" * 64)
+    vehicles = snapshot("vehicles", "2026-01-20T08:00:00", "c" * 64)
+
+    with django_assert_num_queries(1):
+        latest = feed_snapshots_latest(sources=["tax", "vehicles", "securities"])
+
+    assert latest == {"tax": newest_tax, "vehicles": vehicles}

@@ -30,7 +30,7 @@ pytestmark = [
         not CHROMIUM.exists(),
         reason="/usr/bin/chromium is missing: install Debian's chromium (`make browser` as root)",
     ),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
