@@ -30,3 +30,12 @@ class PermissionDenied(ApplicationError):
 
 class NotFound(ApplicationError):
     """The object does not exist, or lies outside the actor's region (indistinguishable on purpose)."""
+
+
+def text_required(value: Any, *, field: str, message: str) -> str:
+    """The stripped text, or an ApplicationError with `message` naming `field` when it is empty
+    (written reasons, objections, opinions: every service that needs words from staff)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ApplicationError(message, field=field)
+    return text

@@ -212,11 +212,4 @@ def _items(values: Any, *, field: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _required_text(value: str, *, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, field=field)
-    return value
-
-
 # -- submission -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
-from doudi.core.exceptions import ApplicationError, PermissionDenied
+from doudi.core.exceptions import ApplicationError, PermissionDenied, text_required
 from doudi.core.models import Division, DivisionLevel
 from doudi.intake.models import (
     Application,
@@ -28,7 +28,6 @@ from doudi.intake.services._common import (
     _close,
     _commit,
     _open,
-    _required_text,
     _step,
 )
 from doudi.intake.workflow import (
@@ -171,7 +170,7 @@ def application_county_review(
         action=Action.COUNTY_REVIEW,
         permission=Permission.INTAKE_CONFIRM,
     )
-    opinion = _required_text(opinion, field="opinion", message="请填写县级复核意见")
+    opinion = text_required(opinion, field="opinion", message="请填写县级复核意见")
     now = timezone.now()
     return _commit(
         actor=actor,
@@ -260,7 +259,7 @@ def application_withdraw(
         action=Action.WITHDRAW,
         permission=Permission.INTAKE_PROPOSE,
     )
-    reason = _required_text(reason, field="reason", message="请填写撤回原因")
+    reason = text_required(reason, field="reason", message="请填写撤回原因")
     application = _commit(
         actor=actor,
         application=application,
@@ -284,7 +283,7 @@ def confirmation_setting_set(
     actor.require(Permission.CONFIRMATION_SETTING_MANAGE)
     if actor.region_level != DivisionLevel.COUNTY:
         raise PermissionDenied("只有县级民政部门可以设置本县的审核确认权委托", field="county")
-    reason = _required_text(reason, field="reason", message="请填写调整审核确认权委托的理由")
+    reason = text_required(reason, field="reason", message="请填写调整审核确认权委托的理由")
     county = Division.objects.get(code=actor.region_code)
     setting = ConfirmationSetting.objects.select_for_update().filter(county=county).first()
     current = setting.delegated_to_township if setting is not None else False

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.core.exceptions import text_required
 from doudi.intake.models import (
     Application,
     MaterialUse,
@@ -23,7 +24,6 @@ from doudi.intake.services._common import (
     _items,
     _open,
     _require_visible,
-    _required_text,
     _step,
 )
 from doudi.intake.services.materials import home_visit_photos
@@ -233,7 +233,7 @@ def application_record_community_review(
         action=Action.RECORD_COMMUNITY_REVIEW,
         permission=Permission.INTAKE_PROPOSE,
     )
-    result = _required_text(result, field="result", message="请填写民主评议结果")
+    result = text_required(result, field="result", message="请填写民主评议结果")
     return _commit(
         actor=actor,
         application=application,
@@ -283,7 +283,7 @@ def application_give_initial_opinion(
         permission=Permission.INTAKE_PROPOSE,
         facts={"initial_opinion_favourable": favourable},
     )
-    opinion = _required_text(opinion, field="opinion", message="请填写初审意见")
+    opinion = text_required(opinion, field="opinion", message="请填写初审意见")
     situation = {**application.situation, "month": facts.today.strftime("%Y-%m")}
     record = evaluation_run(actor=actor.user, situation=situation, channel="intake")
     proposal = {
@@ -350,7 +350,7 @@ def application_record_objection(
         action=Action.RECORD_OBJECTION,
         permission=Permission.INTAKE_PROPOSE,
     )
-    objection = _required_text(objection, field="objection", message="请填写异议内容")
+    objection = text_required(objection, field="objection", message="请填写异议内容")
     application = _commit(
         actor=actor,
         application=application,

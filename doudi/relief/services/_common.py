@@ -63,10 +63,3 @@ def amount_parse(value: Any, *, field: str, label: str) -> Decimal:
     if amount >= Decimal("10000000000"):
         raise ApplicationError(f"{label}过大：{format_yuan(amount)}", field=field)
     return amount
-
-
-def text_required(value: Any, *, field: str, message: str) -> str:
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not text:
-        raise ApplicationError(message, field=field)
-    return text

@@ -15,7 +15,7 @@ from doudi.accounts.scoping import Actor
 from doudi.core import idcard
 from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open, workday_calendar_get
-from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.id_protection import id_number_hash
 from doudi.core.models import Deadline
 from doudi.core.money import format_yuan
@@ -29,7 +29,6 @@ from doudi.relief.services._common import (
     amount_parse,
     balance_of,
     fund_lock,
-    text_required,
     today,
 )
 

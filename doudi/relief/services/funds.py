@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
-from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.models import Division, DivisionLevel
 from doudi.core.money import format_yuan, parse_yuan, quantize_yuan
 from doudi.intake.workflow import ADVANCE_PAPERWORK_WORKING_DAYS
@@ -23,7 +23,6 @@ from doudi.relief.services._common import (
     amount_parse,
     balance_of,
     fund_lock,
-    text_required,
     today,
 )
 

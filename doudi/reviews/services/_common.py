@@ -34,13 +34,6 @@ def month_before(first_day: dt.date) -> dt.date:
     return (first_day - dt.timedelta(days=1)).replace(day=1)
 
 
-def required_text(value: str | None, *, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, field=field)
-    return value
-
-
 def region_codes(household: Household) -> dict[str, str]:
     return {
         "province_code": household.province_code,

@@ -16,7 +16,7 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open
-from doudi.core.exceptions import ApplicationError
+from doudi.core.exceptions import ApplicationError, text_required
 from doudi.core.models import Deadline
 from doudi.intake.models import Programme
 from doudi.intake.services import Declaration, declared_situation
@@ -45,7 +45,6 @@ from doudi.reviews.services._common import (
     region_codes,
     require_status,
     require_visible,
-    required_text,
     today,
     visible_household,
 )
@@ -151,7 +150,7 @@ def change_report_record(
         raise ApplicationError(
             f"报告方取值无效：{reported_by!r}，可选：{allowed}", field="reported_by"
         )
-    description = required_text(description, field="description", message="请填写变化情况")
+    description = text_required(description, field="description", message="请填写变化情况")
     day = today()
     reported_on = reported_on or day
     if reported_on > day:
@@ -334,7 +333,7 @@ def review_propose(
     require_visible(actor, review)
     actor.require(Permission.INTAKE_PROPOSE)
     require_status(review, ReviewStatus.INVESTIGATING, action="提出复核意见")
-    reason = required_text(reason, field="reason", message="请填写复核意见的书面理由")
+    reason = text_required(reason, field="reason", message="请填写复核意见的书面理由")
     if suspend:
         proposal = {
             programme: _line(ChangeKind.SUSPEND, entitlement.monthly_amount, None)
@@ -382,7 +381,7 @@ def review_record_objection(
     require_visible(actor, review)
     actor.require(Permission.INTAKE_PROPOSE)
     require_status(review, ReviewStatus.NOTICE, action="登记异议")
-    objection = required_text(objection, field="objection", message="请填写异议内容")
+    objection = text_required(objection, field="objection", message="请填写异议内容")
     day = today()
     review = commit(
         actor=actor,

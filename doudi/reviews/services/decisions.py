@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import ApplicationError
+from doudi.core.exceptions import ApplicationError, text_required
 from doudi.intake.models import Entitlement, Programme
 from doudi.intake.workflow import phase_out_months, tekun_stop_notice_end
 from doudi.reviews.models import ChangeKind, EntitlementChange, ReviewCase, ReviewStatus
@@ -22,7 +22,6 @@ from doudi.reviews.services._common import (
     require_decider,
     require_status,
     require_visible,
-    required_text,
     today,
 )
 
@@ -84,7 +83,7 @@ def review_decide(
     require_visible(actor, review)
     require_decider(actor, review)
     require_status(review, ReviewStatus.PROPOSED, ReviewStatus.NOTICE, action="作出复核决定")
-    reason = required_text(reason, field="reason", message="请填写复核决定的书面理由")
+    reason = text_required(reason, field="reason", message="请填写复核决定的书面理由")
     day = today()
     if review.status == ReviewStatus.NOTICE:
         assert review.notice_published_on is not None  # set when the notice starts
@@ -179,7 +178,7 @@ def review_return(
     require_visible(actor, review)
     require_decider(actor, review)
     require_status(review, ReviewStatus.PROPOSED, ReviewStatus.NOTICE, action="退回复核意见")
-    reason = required_text(reason, field="reason", message="请填写退回理由")
+    reason = text_required(reason, field="reason", message="请填写退回理由")
     return commit(
         actor=actor,
         review=review,
