@@ -109,11 +109,7 @@ def _referral_open(
         need=need,
         department=department,
         status=S.SENT,
-        province_code=household.province_code,
-        city_code=household.city_code,
-        county_code=household.county_code,
-        township_code=household.township_code,
-        village_code=household.village_code,
+        **household.region_codes(),
         note=note,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )

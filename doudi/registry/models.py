@@ -150,6 +150,16 @@ class Household(BaseModel):
     def __str__(self) -> str:
         return self.address
 
+    def region_codes(self) -> dict[str, str]:
+        """The division codes of every level, as region-scoped tables copy them."""
+        return {
+            "province_code": self.province_code,
+            "city_code": self.city_code,
+            "county_code": self.county_code,
+            "township_code": self.township_code,
+            "village_code": self.village_code,
+        }
+
 
 class Membership(BaseModel):
     household = models.ForeignKey(

@@ -61,16 +61,6 @@ def tolerance() -> Decimal:
     return Decimal(str(getattr(settings, "VERIFICATION_TOLERANCE", "0.10")))
 
 
-def _regions(household: Household) -> dict[str, str]:
-    return {
-        "province_code": household.province_code,
-        "city_code": household.city_code,
-        "county_code": household.county_code,
-        "township_code": household.township_code,
-        "village_code": household.village_code,
-    }
-
-
 def _user(actor: Actor | None) -> Any:
     return actor.user if actor is not None else None
 
@@ -106,7 +96,7 @@ def consents_from_application(
                 signed_at=consent.signed_at,
                 valid_until=consent.signed_at + dt.timedelta(days=days),
                 recorded_by=_user(actor),
-                **_regions(household),
+                **household.region_codes(),
             )
         )
     if created:
@@ -149,7 +139,7 @@ def consent_record(
         signed_at=now,
         valid_until=now + dt.timedelta(days=consent_valid_days()),
         recorded_by=actor.user,
-        **_regions(household),
+        **household.region_codes(),
     )
     audit_event_record(
         actor=actor.user,
@@ -395,7 +385,7 @@ def _create_report(
             conclusion_reason=result.reason,
             body=body,
             requested_by=actor.user,
-            **_regions(household),
+            **household.region_codes(),
         )
         ReportItem.objects.bulk_create(
             [

@@ -214,11 +214,7 @@ def material_upload(
         size=len(content),
         sha256=digest,
         uploaded_by=actor.user,
-        province_code=household.province_code,
-        city_code=household.city_code,
-        county_code=household.county_code,
-        township_code=household.township_code,
-        village_code=household.village_code,
+        **household.region_codes(),
     )
     material.file.save("material", ContentFile(content), save=False)
     try:

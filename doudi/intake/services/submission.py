@@ -302,11 +302,7 @@ class Routing:
     def home(cls, household: Household, *, receiving_township_code: str = "") -> Routing:
         return cls(
             kind="cross_region" if receiving_township_code else "home",
-            province_code=household.province_code,
-            city_code=household.city_code,
-            county_code=household.county_code,
-            township_code=household.township_code,
-            village_code=household.village_code,
+            **household.region_codes(),
             receiving_township_code=receiving_township_code,
         )
 

@@ -34,16 +34,6 @@ def month_before(first_day: dt.date) -> dt.date:
     return (first_day - dt.timedelta(days=1)).replace(day=1)
 
 
-def region_codes(household: Household) -> dict[str, str]:
-    return {
-        "province_code": household.province_code,
-        "city_code": household.city_code,
-        "county_code": household.county_code,
-        "township_code": household.township_code,
-        "village_code": household.village_code,
-    }
-
-
 def visible_household(actor: Actor, household: Household, *, lock: bool = False) -> Household:
     queryset = Household.objects.filter(actor.region_q(), pk=household.pk)
     found = (queryset.select_for_update() if lock else queryset).first()

@@ -42,7 +42,6 @@ from doudi.reviews.schedule import (
 from doudi.reviews.services._common import (
     OBJECT_TYPE,
     commit,
-    region_codes,
     require_status,
     require_visible,
     today,
@@ -76,7 +75,7 @@ def _create(
         review_class=review_class_of(current_situation(household)).value,
         due_on=due_on,
         started_by=actor.user if actor is not None else None,
-        **region_codes(household),
+        **household.region_codes(),
     )
     parameters = {"trigger": trigger, "due_on": due_on.isoformat() if due_on else None}
     user = actor.user if actor is not None else None
@@ -166,7 +165,7 @@ def change_report_record(
         description=description,
         recorded_by=actor.user,
         review=review,
-        **region_codes(household),
+        **household.region_codes(),
     )
     audit_event_record(
         actor=actor.user,
