@@ -16,6 +16,7 @@ import bisect
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,15 @@ class _KeyIndex:
     `person_key`), the row groups that can hold a key are found by binary search; otherwise by
     checking every range."""
 
-    __slots__ = ("metadata", "mins", "maxs", "groups", "unbounded", "ordered")
+    __slots__ = ("metadata", "file", "lock", "mins", "maxs", "groups", "unbounded", "ordered")
 
     def __init__(self, path: Path) -> None:
         self.metadata = pq.read_metadata(path)
+        # The open file, kept with its footer: opening it again for every household costs more
+        # than the read itself. One reader at a time (`lock`): a report reads each source once,
+        # so only concurrent requests for the same source wait for each other.
+        self.file = pq.ParquetFile(path, metadata=self.metadata)
+        self.lock = threading.Lock()
         column = self.metadata.schema.to_arrow_schema().get_field_index("person_key")
         ranges: list[tuple[str, str, int]] = []
         unbounded: list[int] = []
@@ -185,7 +191,8 @@ def _direct_rows(path: Path, keys: list[str], columns: Sequence[str]) -> list[di
     if not groups:
         return []
     names = ["person_key", "source_row", *columns]
-    table = pq.ParquetFile(path, metadata=index.metadata).read_row_groups(groups, columns=names)
+    with index.lock:
+        table = index.file.read_row_groups(groups, columns=names, use_threads=False)
     table = table.filter(pc.is_in(table["person_key"], value_set=pa.array(keys, pa.string())))
     if table.num_rows == 0:
         return []
@@ -243,3 +250,43 @@ def person_records(
             )
         )
     return records
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_workers = 0
+_pool_lock = threading.Lock()
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    """The shared reader threads (created once; again only when `workers` changes)."""
+    global _pool, _pool_workers
+    with _pool_lock:
+        if _pool is None or _pool_workers != workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="doudi-snapshot")
+            _pool_workers = workers
+        return _pool
+
+
+def records_many(
+    *,
+    reads: Sequence[tuple[Path, Sequence[str]]],
+    person_keys: Sequence[str],
+    workers: int = 1,
+) -> list[list[Record]]:
+    """`person_records` of several snapshots (`(path, columns)` each) for the same persons, in
+    the order given. With `workers` > 1 the snapshots are read on that many threads at once:
+    Arrow decodes without holding the GIL, so a household's eleven sources take about half the
+    time on two cores. An error in any read is raised here."""
+    if workers <= 1 or len(reads) <= 1:
+        return [
+            person_records(path=path, person_keys=person_keys, columns=columns)
+            for path, columns in reads
+        ]
+    pool = _executor(workers)
+    futures = [
+        pool.submit(person_records, path=path, person_keys=person_keys, columns=columns)
+        for path, columns in reads
+    ]
+    return [future.result() for future in futures]
