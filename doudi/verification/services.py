@@ -41,6 +41,7 @@ from doudi.verification.sources import SOURCES
 
 PURPOSE = "社会救助家庭经济状况核对"
 HOUSEHOLD_NOT_FOUND = "家庭不存在或不在您的管辖范围内"
+NO_COUNTED_MEMBERS = "该家庭没有共同生活家庭成员，无法核对"
 
 
 def consent_valid_days() -> int:
@@ -202,10 +203,10 @@ def _consent_label(consent: VerificationConsent | None, status: ConsentStatus | 
     return status.label if consent is not None and status is not None else "未签署"
 
 
-def _valid_consents(
+def _consents_of(
     *, household: Household, application: Application | None, persons: list[Person], now
-) -> dict[int, VerificationConsent]:
-    """Each person's valid consent (the newest), or ApplicationError listing those without."""
+) -> tuple[dict[int, VerificationConsent], list[str]]:
+    """Each person's valid consent (the newest), and "name（status）" of those without one."""
     scope = Q(application__isnull=True)
     if application is not None:
         scope |= Q(application=application)
@@ -224,12 +225,41 @@ def _valid_consents(
             continue
         last = newest.get(person.pk)
         missing.append(f"{person.name}（{_consent_label(last, last and last.status_at(now))}）")
+    return valid, missing
+
+
+MISSING_CONSENTS = "以下共同生活家庭成员没有有效的核对授权，不能核对："
+
+
+def _valid_consents(
+    *, household: Household, application: Application | None, persons: list[Person], now
+) -> dict[int, VerificationConsent]:
+    """Each person's valid consent (the newest), or ApplicationError listing those without."""
+    valid, missing = _consents_of(
+        household=household, application=application, persons=persons, now=now
+    )
     if missing:
-        raise ApplicationError(
-            "以下共同生活家庭成员没有有效的核对授权，不能核对：" + "、".join(missing),
-            field="consents",
-        )
+        raise ApplicationError(MISSING_CONSENTS + "、".join(missing), field="consents")
     return valid
+
+
+def verification_blockers(*, household: Household, application: Application | None) -> list[str]:
+    """Why a report cannot be requested now (Chinese sentences; empty when it can): no counted
+    member, or counted members without a valid consent. Reads only."""
+    persons = [
+        membership.person
+        for membership in Membership.objects.filter(
+            household=household, is_active=True, is_counted=True
+        )
+        .select_related("person")
+        .order_by("id")
+    ]
+    if not persons:
+        return [NO_COUNTED_MEMBERS]
+    _, missing = _consents_of(
+        household=household, application=application, persons=persons, now=timezone.now()
+    )
+    return [MISSING_CONSENTS + "、".join(missing)] if missing else []
 
 
 def _next_number(county_code: str, year: int) -> str:
@@ -301,7 +331,7 @@ def _create_report(
         .order_by("id")
     )
     if not counted:
-        raise ApplicationError("该家庭没有共同生活家庭成员，无法核对", field="household")
+        raise ApplicationError(NO_COUNTED_MEMBERS, field="household")
     persons = [membership.person for membership in counted]
     now = timezone.now()
     consents = _valid_consents(

@@ -35,6 +35,8 @@ from doudi.intake.workflow import (
     notice_last_day,
 )
 from doudi.registry.models import Membership
+from doudi.verification import selectors as verification_selectors
+from doudi.verification import services as verification_services
 from doudi.web.exports import Column, wants_xlsx, xlsx_response
 from doudi.web.views import staff_required
 
@@ -306,10 +308,28 @@ def application_detail(request: HttpRequest, actor: Actor, public_id: str) -> Ht
             "today": timezone.localdate(),
             "grants": selectors.application_one_off_grants(actor=actor, application=application),
             "referrals": _referrals(actor, application),
+            "verification": _verification(actor, application),
             "documents": _documents(application, events),
             "has_temporary": "temporary_assistance" in application.programmes,
         },
     )
+
+
+def _verification(actor: Actor, application: Application) -> dict[str, Any] | None:
+    """The application's verification reports, and why none could be made yet, for those who
+    may see verification reports."""
+    if not actor.can(Permission.VERIFICATION_VIEW):
+        return None
+    reports = list(verification_selectors.report_list(actor=actor, application_id=application.pk))
+    started = application.events.filter(action=Action.START_VERIFICATION.value).exists()
+    blockers = (
+        verification_services.verification_blockers(
+            household=application.household, application=application
+        )
+        if started and not reports
+        else []
+    )
+    return {"reports": reports, "started": started, "blockers": blockers}
 
 
 def _referrals(actor: Actor, application: Application) -> list[Any]:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import text_required
+from doudi.core.exceptions import ApplicationError, text_required
 from doudi.intake.models import (
     Application,
     MaterialUse,
@@ -33,6 +33,7 @@ from doudi.intake.workflow import (
     notice_last_day,
 )
 from doudi.standards.engine import evaluation_run
+from doudi.verification import services as verification
 
 
 @transaction.atomic
@@ -116,26 +117,39 @@ def application_accept(
     return application
 
 
-@transaction.atomic
 def application_start_verification(
     *, actor: Actor, application: Application, version: int | None = None
 ) -> Application:
-    target, _ = _step(
-        actor=actor,
-        application=application,
-        action=Action.START_VERIFICATION,
-        permission=Permission.INTAKE_PROPOSE,
-    )
-    application = _commit(
-        actor=actor,
-        application=application,
-        action=Action.START_VERIFICATION,
-        target=target,
-        version=version,
-        changes={},
-        parameters={},
-    )
-    _close(application, "verification_start")
+    """发起核对: the case moves to verification, the members' signed consents of the application
+    become verification consents (one transaction), and then a verification report is requested
+    from the department snapshots (docs/verification.md). The report is requested after the step
+    has committed, because it reads the snapshot files: if it cannot be made (a member's consent
+    has lapsed or been withdrawn), the step stands and the case page says why, and the report is
+    requested again from the verification page. Staff who may not request verification reports
+    leave that to the verification centre."""
+    with transaction.atomic():
+        target, _ = _step(
+            actor=actor,
+            application=application,
+            action=Action.START_VERIFICATION,
+            permission=Permission.INTAKE_PROPOSE,
+        )
+        application = _commit(
+            actor=actor,
+            application=application,
+            action=Action.START_VERIFICATION,
+            target=target,
+            version=version,
+            changes={},
+            parameters={},
+        )
+        _close(application, "verification_start")
+        verification.consents_from_application(actor=actor, application=application)
+    if actor.can(Permission.VERIFICATION_REQUEST):
+        try:
+            verification.verification_request(actor=actor, application=application)
+        except ApplicationError:
+            pass  # shown on the case page (verification_readiness), nothing was written
     return application
 
 

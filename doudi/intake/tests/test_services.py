@@ -163,9 +163,12 @@ def test_the_whole_path_ends_in_an_entitlement_from_next_month(caseworker, appro
         .order_by("id")
         .values_list("action", "object_id", "region_code")
     )
-    assert audit == [
-        (f"application.{action}", str(application.pk), "350112001001") for action, *_ in events
-    ]
+    expected = [f"application.{action}" for action, *_ in events]
+    # starting verification also takes the consents over for the verification report
+    expected.insert(
+        expected.index("application.start_verification") + 1, "verification.consents_take_over"
+    )
+    assert audit == [(action, str(application.pk), "350112001001") for action in expected]
     assert deadlines(application) == [
         ("verification_start", "2026-11-02", "2026-11-02", False, False),
         ("investigation", "2026-11-02", "2026-11-23", False, False),

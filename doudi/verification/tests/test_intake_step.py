@@ -1,0 +1,122 @@
+"""The intake step 发起核对 takes over the application's consents and requests the report."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from doudi.accounts.models import Role
+from doudi.accounts.scoping import actor_for_user
+from doudi.accounts.tests.fixtures import make_staff
+from doudi.core.models import AuditEvent
+from doudi.intake import services as intake
+from doudi.verification import services
+from doudi.verification.models import PersonDataAccess, VerificationConsent, VerificationReport
+from doudi.verification.tests.helpers import HEAD, ingest_all, on
+from doudi.verification.tests.test_services import apply, wages
+
+pytestmark = pytest.mark.django_db
+
+
+def started(caseworker, application, day: str = "2026-11-03"):  # type: ignore[no-untyped-def]
+    with on(day):
+        application = intake.application_accept(actor=caseworker, application=application)
+        return intake.application_start_verification(actor=caseworker, application=application)
+
+
+def test_starting_verification_takes_over_consents_and_makes_the_report(
+    caseworker, lin_household, data_dir
+):
+    application = apply(caseworker, lin_household, take_over=False)
+    ingest_all({"tax": wages(HEAD, "林建国", "1980-05-17", "1200.00")})
+    assert VerificationConsent.objects.count() == 0
+
+    application = started(caseworker, application)
+
+    assert application.status == "verifying"
+    consents = VerificationConsent.objects.filter(application=application).order_by("id")
+    assert [(c.person.name, c.signed_by) for c in consents] == [
+        ("林建国", "self"),
+        ("陈秀英", "self"),
+        ("林小雨", "guardian"),
+    ]
+    report = VerificationReport.objects.get(application=application)
+    assert report.number == "核〔2026〕350112-000001"
+    assert (report.conclusion, report.conclusion_rule) == ("compliant", "consistent")
+    assert report.requested_by == caseworker.user
+    assert PersonDataAccess.objects.filter(report=report).count() == 33
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="verification.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["verification.consents_take_over", "verification.report_create"]
+    assert services.verification_blockers(household=lin_household, application=application) == []
+
+
+def test_a_withdrawn_consent_leaves_the_step_done_and_the_case_page_says_why(
+    caseworker, lin_household, data_dir, client
+):
+    application = apply(caseworker, lin_household)  # consents already taken over
+    spouse = VerificationConsent.objects.get(application=application, person__name="陈秀英")
+    with on("2026-11-02"):
+        services.consent_withdraw(actor=caseworker, consent=spouse, reason="本人撤回授权")
+
+    application = started(caseworker, application)
+
+    assert application.status == "verifying"
+    assert application.events.filter(action="start_verification").count() == 1
+    assert VerificationReport.objects.count() == 0
+    assert PersonDataAccess.objects.count() == 0
+    assert VerificationConsent.objects.filter(application=application).count() == 3  # not again
+    blockers = services.verification_blockers(household=lin_household, application=application)
+    assert blockers == ["以下共同生活家庭成员没有有效的核对授权，不能核对：陈秀英（已撤回）"]
+
+    client.force_login(caseworker.user)
+    with on("2026-11-03"):
+        page = client.get(reverse("web:application_detail", args=[application.public_id]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "以下共同生活家庭成员没有有效的核对授权，不能核对：陈秀英（已撤回）" in text
+    assert reverse("web:verification_household", args=[lin_household.public_id]) in text
+
+
+def test_the_case_page_lists_the_report_and_staff_without_verification_rights_see_none(
+    caseworker, lin_household, data_dir, client
+):
+    application = started(caseworker, apply(caseworker, lin_household, take_over=False))
+    report = VerificationReport.objects.get(application=application)
+
+    client.force_login(caseworker.user)
+    page = client.get(reverse("web:application_detail", args=[application.public_id]))
+    text = page.content.decode()
+    assert report.number in text
+    assert reverse("web:verification_report", args=[report.public_id]) in text
+    assert "待核对中心签发" in text
+
+    worker = make_staff(
+        "xinghua_worker", "350112001001", [Role.VILLAGE_WORKER], display_name="兴华协理员"
+    )
+    assert not actor_for_user(worker).can("verification.view")
+    client.force_login(worker)
+    page = client.get(reverse("web:application_detail", args=[application.public_id]))
+    assert page.status_code == 200
+    assert 'data-testid="verification"' not in page.content.decode()
+    assert report.number not in page.content.decode()
+
+
+def test_the_step_without_the_right_to_request_leaves_the_report_to_the_centre(
+    caseworker, lin_household, data_dir, monkeypatch
+):
+    application = apply(caseworker, lin_household, take_over=False)
+    original = type(caseworker).can
+
+    def can(self, permission):  # type: ignore[no-untyped-def]
+        return permission != "verification.request" and original(self, permission)
+
+    monkeypatch.setattr(type(caseworker), "can", can)
+    application = started(caseworker, application)
+
+    assert application.status == "verifying"
+    assert VerificationConsent.objects.filter(application=application).count() == 3
+    assert VerificationReport.objects.count() == 0
