@@ -52,6 +52,13 @@ def demo_accounts(county_code: str) -> list[DemoAccount]:
             (Role.PARTNER,),
             partner_department=PartnerDepartment.MEDICAL_ASSISTANCE,
         ),
+        DemoAccount(
+            "tax_partner",
+            f"{county.name}税务局经办",
+            county_code,
+            (Role.PARTNER,),
+            partner_department=PartnerDepartment.TAX,
+        ),
         DemoAccount("city_analyst", "市级分析人员", county.city_code, (Role.ANALYST,)),
         DemoAccount(
             "province_admin", "省级系统管理员", county.province_code, (Role.ADMIN,), is_admin=True

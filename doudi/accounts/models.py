@@ -21,7 +21,10 @@ class Role(models.TextChoices):
 
 
 class PartnerDepartment(models.TextChoices):
-    """The departments a need is referred to (一门受理、协同办理), by the assistance they give."""
+    """The departments that work with civil affairs: those a need is referred to (一门受理、
+    协同办理, by the assistance they give; `REFERRAL_DEPARTMENTS`), and those that only send
+    their data for verification and monitoring (部门数据共享). A partner-department user sees
+    the referrals of their department and uploads their department's feeds."""
 
     MEDICAL_ASSISTANCE = "medical_assistance", "医疗保障部门（医疗救助）"
     EDUCATION_ASSISTANCE = "education_assistance", "教育部门（教育救助）"
@@ -29,6 +32,27 @@ class PartnerDepartment(models.TextChoices):
     EMPLOYMENT_ASSISTANCE = "employment_assistance", "人力资源和社会保障部门（就业救助）"
     LEGAL_AID = "legal_aid", "司法行政部门（法律援助）"
     CHARITY = "charity", "慈善组织（慈善帮扶）"
+    PUBLIC_SECURITY = "public_security", "公安机关（户籍、死亡、机动车登记）"
+    TAX = "tax", "税务部门"
+    HOUSING_FUND_CENTRE = "housing_fund_centre", "住房公积金管理中心"
+    NATURAL_RESOURCES = "natural_resources", "自然资源部门（不动产登记）"
+    MARKET_REGULATION = "market_regulation", "市场监督管理部门"
+    FINANCIAL_REGULATION = "financial_regulation", "金融监管部门（银行、证券、保险）"
+    DISABLED_PERSONS_FEDERATION = "disabled_persons_federation", "残疾人联合会"
+    EMERGENCY_MANAGEMENT = "emergency_management", "应急管理部门"
+    RURAL_REVITALISATION = "rural_revitalisation", "农业农村（乡村振兴）部门"
+
+
+# The departments needs are referred to (the referrals app offers only these).
+REFERRAL_DEPARTMENTS = (
+    PartnerDepartment.MEDICAL_ASSISTANCE,
+    PartnerDepartment.EDUCATION_ASSISTANCE,
+    PartnerDepartment.HOUSING_ASSISTANCE,
+    PartnerDepartment.EMPLOYMENT_ASSISTANCE,
+    PartnerDepartment.LEGAL_AID,
+    PartnerDepartment.CHARITY,
+)
+REFERRAL_DEPARTMENT_CHOICES = [(d.value, d.label) for d in REFERRAL_DEPARTMENTS]
 
 
 class OrgUnit(BaseModel):

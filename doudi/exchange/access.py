@@ -8,7 +8,7 @@ from doudi.accounts.models import Role, StaffProfile
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import PermissionDenied
-from doudi.exchange.schemas import FeedSchema
+from doudi.exchange.schemas import FEEDS, FeedSchema
 
 
 def can_view_feeds(actor: Actor) -> bool:
@@ -26,15 +26,29 @@ def _partner_department(actor: Actor) -> str:
 
 
 def can_upload_feed(actor: Actor, schema: FeedSchema) -> bool:
+    return schema in uploadable_feeds(actor)
+
+
+def uploadable_feeds(actor: Actor) -> list[FeedSchema]:
+    """The feeds `actor` may send, in declaration order: every feed for the verification
+    centre, their own department's feeds for a partner department's staff, none otherwise."""
     if not actor.can(Permission.EXCHANGE_UPLOAD):
-        return False
+        return []
     if Role.VERIFICATION_OFFICER in actor.roles:
-        return True
-    return (
-        Role.PARTNER in actor.roles
-        and bool(schema.partner_department)
-        and _partner_department(actor) == schema.partner_department
-    )
+        return list(FEEDS.values())
+    if Role.PARTNER not in actor.roles:
+        return []
+    department = _partner_department(actor)
+    if not department:
+        return []
+    return [schema for schema in FEEDS.values() if schema.partner_department == department]
+
+
+def require_upload_any(actor: Actor) -> list[FeedSchema]:
+    feeds = uploadable_feeds(actor)
+    if not feeds:
+        raise PermissionDenied("无权限：报送部门数据")
+    return feeds
 
 
 def require_upload_feed(actor: Actor, schema: FeedSchema) -> None:

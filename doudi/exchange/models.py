@@ -21,6 +21,7 @@ class SubmissionStatus(models.TextChoices):
 class SubmissionChannel(models.TextChoices):
     COMMAND = "command", "命令行"
     API = "api", "接口上传"
+    WEB = "web", "页面上传"
 
 
 class FeedSubmission(BaseModel):

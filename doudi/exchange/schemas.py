@@ -131,6 +131,7 @@ FEEDS: dict[str, FeedSchema] = {
             ),
             natural_key=("id_number",),
             id_policy=IdPolicy.STRICT,
+            partner_department="public_security",
         ),
         FeedSchema(
             "deaths",
@@ -139,6 +140,7 @@ FEEDS: dict[str, FeedSchema] = {
             (*_identity(strict=True), C("date_of_death", "死亡日期", T.DATE)),
             natural_key=("id_number",),
             id_policy=IdPolicy.STRICT,
+            partner_department="public_security",
         ),
         FeedSchema(
             "tax",
@@ -163,6 +165,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("tax_paid", "已缴税额", T.YUAN, unit="元"),
             ),
             natural_key=("id_number", "name", "birth_date", "period", "income_type"),
+            partner_department="tax",
         ),
         FeedSchema(
             "social_insurance_contributions",
@@ -227,6 +230,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("balance", "账户余额", T.YUAN, unit="元"),
             ),
             natural_key=("id_number", "name", "birth_date", "period"),
+            partner_department="housing_fund_centre",
         ),
         FeedSchema(
             "real_estate",
@@ -246,7 +250,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("registered_on", "登记日期", T.DATE),
             ),
             natural_key=("certificate_number", "id_number", "name", "birth_date"),
-            partner_department="housing_assistance",
+            partner_department="natural_resources",
         ),
         FeedSchema(
             "vehicles",
@@ -270,6 +274,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("assessed_value", "评估价值", T.YUAN, required=False, unit="元"),
             ),
             natural_key=("plate_number",),
+            partner_department="public_security",
         ),
         FeedSchema(
             "business_registration",
@@ -304,6 +309,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("status", "登记状态", T.CODE, choices=(("active", "存续"), ("closed", "注销"))),
             ),
             natural_key=("credit_code", "id_number", "name", "birth_date", "role"),
+            partner_department="market_regulation",
         ),
         FeedSchema(
             "bank_deposits",
@@ -316,6 +322,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("as_of", "余额日期", T.DATE),
             ),
             natural_key=("id_number", "name", "birth_date", "institution", "as_of"),
+            partner_department="financial_regulation",
         ),
         FeedSchema(
             "securities",
@@ -328,6 +335,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("as_of", "市值日期", T.DATE),
             ),
             natural_key=("id_number", "name", "birth_date", "institution", "as_of"),
+            partner_department="financial_regulation",
         ),
         FeedSchema(
             "commercial_insurance",
@@ -353,6 +361,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("start_date", "生效日期", T.DATE),
             ),
             natural_key=("policy_number", "id_number", "name", "birth_date"),
+            partner_department="financial_regulation",
         ),
         FeedSchema(
             "medical_costs",
@@ -382,6 +391,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("issued_on", "发证日期", T.DATE),
             ),
             natural_key=("certificate_number",),
+            partner_department="disabled_persons_federation",
         ),
         FeedSchema(
             "unemployment_registration",
@@ -443,6 +453,7 @@ FEEDS: dict[str, FeedSchema] = {
                 C("relief_amount", "救助金额", T.YUAN, unit="元"),
             ),
             natural_key=("id_number", "name", "birth_date", "disaster_date", "disaster_type"),
+            partner_department="emergency_management",
         ),
         FeedSchema(
             "anti_poverty_monitoring",
@@ -483,6 +494,7 @@ FEEDS: dict[str, FeedSchema] = {
                 ),
             ),
             natural_key=("id_number", "name", "birth_date", "identified_on"),
+            partner_department="rural_revitalisation",
         ),
     )
 }

@@ -60,11 +60,29 @@ def feed_submission_list(*, actor: Actor, source: str = "") -> QuerySet[FeedSubm
 
 
 def feed_submission_get(*, actor: Actor, public_id: UUID | str) -> FeedSubmission:
-    access.require_view_feeds(actor)
+    """One submission, for those who read the catalogue and for the senders of its feed (a
+    department sees why its own file was rejected; other feeds' files are 404 to it)."""
+    viewer = access.can_view_feeds(actor)
+    sources = None if viewer else {s.source for s in access.require_upload_any(actor)}
     try:
-        return FeedSubmission.objects.get(public_id=UUID(str(public_id)))
+        submission = FeedSubmission.objects.select_related("submitted_by").get(
+            public_id=UUID(str(public_id))
+        )
     except (FeedSubmission.DoesNotExist, ValueError) as error:
         raise NotFound("报送记录不存在") from error
+    if sources is not None and submission.source not in sources:
+        raise NotFound("报送记录不存在")
+    return submission
+
+
+def feed_submissions_sent(*, actor: Actor, limit: int = 50) -> list[FeedSubmission]:
+    """The latest files received for the feeds `actor` may send, newest first."""
+    sources = [schema.source for schema in access.require_upload_any(actor)]
+    return list(
+        FeedSubmission.objects.filter(source__in=sources)
+        .select_related("submitted_by")
+        .order_by("-received_at", "-id")[:limit]
+    )
 
 
 def feed_snapshot_latest(*, source: str) -> FeedSnapshot | None:

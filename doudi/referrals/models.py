@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from doudi.accounts.models import PartnerDepartment
+from doudi.accounts.models import REFERRAL_DEPARTMENT_CHOICES, PartnerDepartment
 from doudi.core.models import BaseModel
 from doudi.intake.models import Need
 
@@ -82,7 +82,7 @@ class Referral(BaseModel):
     origin = models.CharField("来源", max_length=16, choices=ReferralOrigin.choices)
     need = models.CharField("救助需求", max_length=16, choices=Need.choices)
     department = models.CharField(
-        "协同部门", max_length=32, choices=PartnerDepartment.choices, db_index=True
+        "协同部门", max_length=32, choices=REFERRAL_DEPARTMENT_CHOICES, db_index=True
     )
     status = models.CharField(
         "状态",
@@ -178,7 +178,7 @@ class ReferralTimeLimit(BaseModel):
     """How many working days a department has to answer; without a row, 10 working days."""
 
     department = models.CharField(
-        "协同部门", max_length=32, choices=PartnerDepartment.choices, unique=True
+        "协同部门", max_length=32, choices=REFERRAL_DEPARTMENT_CHOICES, unique=True
     )
     working_days = models.PositiveIntegerField("答复时限（工作日）")
     note = models.CharField("依据", max_length=255, blank=True)

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.accounts.models import PartnerDepartment
+from doudi.accounts.models import REFERRAL_DEPARTMENTS, PartnerDepartment
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
@@ -215,7 +215,7 @@ def referral_create(
             raise ApplicationError("请选择救助需求", field="need")
         mapped = NEED_DEPARTMENTS[need]
         department = department or mapped
-        if department not in PartnerDepartment.values:
+        if department not in REFERRAL_DEPARTMENTS:
             raise ApplicationError("请选择协同部门", field="department")
         if department not in (mapped, PartnerDepartment.CHARITY):
             raise ApplicationError(

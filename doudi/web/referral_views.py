@@ -14,7 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doudi.accounts.models import PartnerDepartment
+from doudi.accounts.models import (
+    REFERRAL_DEPARTMENT_CHOICES,
+    REFERRAL_DEPARTMENTS,
+    PartnerDepartment,
+)
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
@@ -88,7 +92,7 @@ def referral_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
     status = status if status in ReferralStatus.values else ""
-    department = department if department in PartnerDepartment.values else ""
+    department = department if department in REFERRAL_DEPARTMENTS else ""
     referrals = selectors.referral_list(
         actor=actor, status=status, department=department, limit=LIST_LIMIT
     )
@@ -123,7 +127,7 @@ def referral_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             "status": status,
             "department": department,
             "statuses": ReferralStatus.choices,
-            "departments": PartnerDepartment.choices,
+            "departments": REFERRAL_DEPARTMENT_CHOICES,
             "is_partner": selectors.partner_department_of(actor) is not None,
             "limit": LIST_LIMIT,
         },
@@ -200,7 +204,7 @@ def _form_context(household: Any, values: dict[str, str], error: Any = None) -> 
             (value, label, PartnerDepartment(NEED_DEPARTMENTS[value]).label)
             for value, label in Need.choices
         ],
-        "departments": PartnerDepartment.choices,
+        "departments": REFERRAL_DEPARTMENT_CHOICES,
         "members": members,
         "applications": applications[:20],
     }

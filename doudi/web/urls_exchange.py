@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from doudi.web import exchange_views
+from doudi.web import exchange_upload_views, exchange_views
 
 urlpatterns: list = [
     path("exchange/feeds/", exchange_views.feed_board, name="exchange_feed_board"),
+    path("exchange/upload/", exchange_upload_views.feed_upload, name="exchange_feed_upload"),
     path(
         "exchange/submissions/<str:public_id>/",
         exchange_views.feed_submission_detail,
