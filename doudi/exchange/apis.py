@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from doudi.core.exceptions import ApplicationError
 from doudi.exchange import access, resolution, selectors, services
@@ -198,14 +199,40 @@ def _run(run: IdentityResolutionRun) -> dict[str, Any]:
     return {**body, "source": run.snapshot.source, "snapshot": run.snapshot.public_id}
 
 
+class ReviewPagination(LimitOffsetPagination):
+    """`limit` (default 100, at most 500) and `offset`; the answer is {items, count}, count being
+    every pair of the filter."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0)
+
+
 @router.get(
     "/exchange/identity/reviews",
     response=list[IdentityReviewOut],
-    summary="身份比对待确认（本辖区；status=pending/accepted/rejected/superseded）",
+    summary="身份比对待确认（本辖区；status=pending/accepted/rejected/superseded；limit、offset 分页）",
 )
+@paginate(ReviewPagination)
 def identity_review_list(request, status: str = "pending", source: str = ""):  # type: ignore[no-untyped-def]
     reviews = selectors.identity_link_review_list(actor=request.auth, status=status, source=source)
-    return [_review(review) for review in reviews[:500]]
+    return _ReviewRows(reviews)
+
+
+class _ReviewRows:
+    """The filter's pairs, rendered only for the requested slice."""
+
+    def __init__(self, queryset) -> None:  # type: ignore[no-untyped-def]
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [_review(review) for review in self.queryset[window]]
 
 
 @router.post(

@@ -385,10 +385,16 @@ def test_the_review_api_lists_and_decides(
     client, headers = _api(verification_officer_user)
 
     listed = client.get("/api/exchange/identity/reviews", **headers).json()
-    assert [(r["source_row"], r["status"], r["record"]["name"]) for r in listed] == [
+    assert listed["count"] == 2
+    assert [(r["source_row"], r["status"], r["record"]["name"]) for r in listed["items"]] == [
         (6, "pending", "王芳"),
         (6, "pending", "王芳"),
     ]
+    second_page = client.get("/api/exchange/identity/reviews?limit=1&offset=1", **headers).json()
+    assert second_page["count"] == 2
+    assert [r["public_id"] for r in second_page["items"]] == [listed["items"][1]["public_id"]]
+    too_many = client.get("/api/exchange/identity/reviews?limit=501", **headers)
+    assert too_many.status_code == 422
     runs = client.get("/api/exchange/identity/runs", **headers).json()
     assert [(r["exact_count"], r["probabilistic_count"], r["review_count"]) for r in runs] == [
         (2, 2, 1)
