@@ -428,3 +428,40 @@ def test_the_review_api_lists_and_decides(
     assert (response.status_code, response.json()["field"]) == (400, "note")
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_the_board_starts_a_run_of_the_latest_snapshot(
+    snapshot, verification_officer_user, auditor_user, client
+):
+    client.force_login(verification_officer_user)
+    board = client.get("/exchange/feeds/").content.decode()
+    assert 'data-testid="resolve-tax"' in board
+    assert 'data-testid="resolve-bank_deposits"' not in board  # no snapshot yet
+
+    response = client.post("/exchange/identity/runs/tax/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/exchange/feeds/"
+    run = IdentityResolutionRun.objects.get()
+    assert run.snapshot == snapshot
+    assert run.started_by == verification_officer_user
+    assert (run.record_count, run.exact_count, run.probabilistic_count, run.review_count) == (
+        6,
+        2,
+        2,
+        1,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "快照身份比对完成：共 6 条，按号码 2、自动接受 2、待确认 1、未比对上 1" in page
+    empty = client.post("/exchange/identity/runs/bank_deposits/")
+    assert empty.status_code == 302
+    assert "“银行存款”尚无快照，无法进行身份比对" in client.get("/exchange/feeds/").content.decode()
+    assert client.post("/exchange/identity/runs/lottery/").status_code == 404
+    assert IdentityResolutionRun.objects.count() == 1
+
+    # auditors read the board but start nothing
+    client.force_login(auditor_user)
+    assert 'data-testid="resolve-tax"' not in client.get("/exchange/feeds/").content.decode()
+    refused = client.post("/exchange/identity/runs/tax/")
+    assert refused.status_code == 403
+    assert IdentityResolutionRun.objects.count() == 1

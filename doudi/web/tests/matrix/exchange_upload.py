@@ -1,5 +1,6 @@
 """The department's page for sending its data (报送部门数据): only staff who send a feed may
-open it (the partner persona, 医保, sends medical_costs); a denied upload keeps nothing."""
+open it (the partner persona, 医保, sends medical_costs); a denied upload keeps nothing. Starting
+identity resolution from the board is the verification centre's (no persona here)."""
 
 from __future__ import annotations
 
@@ -40,10 +41,21 @@ ROWS = [
         lambda c: f"/exchange/submissions/{_medical_submission(c).public_id}/",
         {**REFUSED, "auditor": 200, "partner": 200, "anonymous": 302},
     ),
+    Row(
+        "exchange/identity/runs/<str:source>/",
+        "POST",
+        lambda c: "/exchange/identity/runs/tax/",
+        {**REFUSED, "anonymous": 302},
+        writes=True,
+    ),
 ]
 
 
 def state() -> tuple[int, ...]:
-    from doudi.exchange.models import FeedSnapshot, FeedSubmission
+    from doudi.exchange.models import FeedSnapshot, FeedSubmission, IdentityResolutionRun
 
-    return (FeedSubmission.objects.count(), FeedSnapshot.objects.count())
+    return (
+        FeedSubmission.objects.count(),
+        FeedSnapshot.objects.count(),
+        IdentityResolutionRun.objects.count(),
+    )
