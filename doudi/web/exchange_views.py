@@ -1,12 +1,14 @@
-"""Staff pages of department data exchange: the feed status board and a submission's problems."""
+"""Staff pages of department data exchange: the feed status board, a submission's problems and
+the identity-link review queue."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from doudi.exchange import resolution, selectors
 from doudi.exchange.models import ReviewStatus
 from doudi.exchange.schemas import FEEDS
 from doudi.web.exports import Column, wants_xlsx, xlsx_response
+from doudi.web.paging import filter_query, page_get, pager
 from doudi.web.views import staff_required
 
 BOARD_COLUMNS = [
@@ -117,8 +120,13 @@ def _review_row(review: Any) -> dict[str, Any]:
     }
 
 
+REVIEW_FILTERS = ("status", "source")
+
+
 @staff_required
 def identity_review_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The candidate links of the actor's region, filtered by status (default pending; empty:
+    all) and source, 50 a page (``?page=``); ``?format=xlsx`` exports every row of the filter."""
     status = request.GET.get("status", ReviewStatus.PENDING)
     source = request.GET.get("source", "")
     try:
@@ -127,25 +135,39 @@ def identity_review_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         messages.error(request, error.message)
         status = ReviewStatus.PENDING
         reviews = selectors.identity_link_review_list(actor=actor, status=status, source=source)
-    rows = [_review_row(review) for review in reviews[:500]]
+    filters = {"status": status, "source": source}
     if wants_xlsx(request):
         return xlsx_response(
             filename=f"身份比对待确认-{timezone.localdate():%Y%m%d}.xlsx",
             sheet_title="身份比对待确认",
             columns=REVIEW_COLUMNS,
-            rows=rows,
+            rows=[_review_row(review) for review in reviews.iterator(chunk_size=2000)],
         )
+    page = page_get(request, reviews)
     return render(
         request,
         "web/exchange/reviews.html",
         {
-            "rows": rows,
+            "rows": [_review_row(review) for review in page.object_list],
             "status": status,
             "source": source,
             "statuses": ReviewStatus.choices,
             "can_decide": resolution.can_review_links(actor),
+            "pager": pager(page, filters),
+            "export_query": filter_query({**filters, "format": "xlsx"}),
+            # where a decision returns to: this page of this filter
+            "back": filter_query({**filters, "page": str(page.number)}),
         },
     )
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    """The review list with the filters and page the decision was made on (only those keys, so
+    the form cannot redirect anywhere else)."""
+    back = QueryDict(request.POST.get("back", ""))
+    kept = {key: back[key] for key in (*REVIEW_FILTERS, "page") if key in back}
+    url = reverse("web:exchange_identity_reviews")
+    return redirect(f"{url}?{filter_query(kept)}" if kept else url)
 
 
 @require_POST
@@ -154,7 +176,7 @@ def identity_review_decide(request: HttpRequest, actor: Actor, public_id: str) -
     decision = request.POST.get("decision", "")
     if decision not in ("accept", "reject"):
         messages.error(request, f"不支持的操作：{decision}")
-        return redirect("web:exchange_identity_reviews")
+        return _back_to_list(request)
     try:
         review = resolution.identity_link_review_decide(
             actor=actor,
@@ -172,4 +194,4 @@ def identity_review_decide(request: HttpRequest, actor: Actor, public_id: str) -
             request,
             f"已{verb}：{review.record_fields.get('name') or ''}（第 {review.source_row} 行）",
         )
-    return redirect("web:exchange_identity_reviews")
+    return _back_to_list(request)

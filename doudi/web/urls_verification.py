@@ -13,6 +13,16 @@ urlpatterns: list = [
         name="verification_household",
     ),
     path(
+        "verification/households/<str:public_id>/consents/",
+        verification_views.consent_record,
+        name="verification_consent_record",
+    ),
+    path(
+        "verification/consents/<str:public_id>/withdraw/",
+        verification_views.consent_withdraw,
+        name="verification_consent_withdraw",
+    ),
+    path(
         "verification/reports/<str:public_id>/",
         verification_views.report_detail,
         name="verification_report",

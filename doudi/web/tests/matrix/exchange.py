@@ -103,6 +103,19 @@ def _review(ctx: dict[str, Any]) -> Any:
 
 ROWS = [
     Row("exchange/identity/reviews/", "GET", lambda c: "/exchange/identity/reviews/", BOARD),
+    # a later page and the Excel export of the whole filter: the same people, the same scope
+    Row(
+        "exchange/identity/reviews/",
+        "GET",
+        lambda c: "/exchange/identity/reviews/?status=&source=tax&page=2",
+        BOARD,
+    ),
+    Row(
+        "exchange/identity/reviews/",
+        "GET",
+        lambda c: "/exchange/identity/reviews/?status=&source=tax&format=xlsx",
+        BOARD,
+    ),
     Row(
         "exchange/identity/reviews/<str:public_id>/decide/",
         "POST",
@@ -131,7 +144,7 @@ ROWS = [
         "exchange/submissions/<str:public_id>/",
         "GET",
         lambda c: f"/exchange/submissions/{_rejected_submission(c).public_id}/",
-        BOARD,
+        {**BOARD, "partner": 404},  # a tax file: another department's feed (exchange_upload.py)
     ),
     Row("api/exchange/feeds", "GET", lambda c: "/api/exchange/feeds", FEEDS_API),
     Row(

@@ -1,9 +1,10 @@
-"""Household economic-status verification (核对): the household page (request a check), the
-printable report (sign, re-check) and the API.
+"""Household economic-status verification (核对): the household page (request a check; record
+and withdraw consents), the printable report (sign, re-check) and the API.
 
 Reports are visible only to the case's region (and the verification centre, not a persona here):
 the outsider gets 404. Admins, analysts, village workers and partners see no verification data.
-Caseworkers request; signing needs a verification officer of a centre (no persona: all 403)."""
+Caseworkers request and record or withdraw consents (verification.consent_manage); signing needs a
+verification officer of a centre (no persona: all 403)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ RECHECK_WEB = REQUEST_WEB
 RECHECK_API = REQUEST_API
 CONSENT_API = {**DENIED, "caseworker": 201, "outsider": 404, "applicant": 401, "anonymous": 401}
 WITHDRAW_API = {**CONSENT_API, "caseworker": 200}
+# the household page's consent forms: recorded / withdrawn, then back to the page
+CONSENT_WEB = {**DENIED, "caseworker": 302, "outsider": 404, "anonymous": 302}
+WITHDRAW_WEB = CONSENT_WEB
 
 
 def _caseworker(ctx: dict[str, Any]) -> Any:
@@ -92,6 +96,26 @@ ROWS = [
         lambda c: f"/verification/households/{_household(c)}/",
         REQUEST_WEB,
         body=lambda c: {"application": ""},
+        writes=True,
+    ),
+    Row(
+        "verification/households/<str:public_id>/consents/",
+        "POST",
+        lambda c: f"/verification/households/{_household(c)}/consents/",
+        CONSENT_WEB,
+        body=lambda c: {
+            "person": str(c["head"].public_id),
+            "signed_by": "guardian",
+            "proxy_reason": "本人失能",
+        },
+        writes=True,
+    ),
+    Row(
+        "verification/consents/<str:public_id>/withdraw/",
+        "POST",
+        lambda c: f"/verification/consents/{_consents(c)[0].public_id}/withdraw/",
+        WITHDRAW_WEB,
+        body=lambda c: {"reason": "本人撤回"},
         writes=True,
     ),
     Row(
