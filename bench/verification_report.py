@@ -7,7 +7,12 @@ not part of this benchmark — and registers them in the catalogue of a fresh SQ
 1. one household's report: the full service path without HTTP (`verification_request`: consents,
    policy-engine limits, DuckDB reads of 11 sources, items, access log, audit, one transaction),
    timed over `--households` random households (p50/p95 after one warm-up);
-2. a batch of `--batch` households: `batch_screen`, one set-based DuckDB join per source.
+2. a batch of `--batch` three-person households of another village (西关社区; registry rows and
+   consents bulk-inserted in the setup, persons distinct from those of part 1): the pure screen
+   (`batch_screen`, one set-based DuckDB join per source, on the same members) and the full
+   persisted run (`batch_services.batch_run`: households, members and consents from the
+   database, limits, the screen, then run + results + one access row per person + audit in one
+   transaction).
 
     .venv/bin/python bench/verification_report.py                     # 10M persons
     .venv/bin/python bench/verification_report.py --persons 200000 --batch 10000 --no-record
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import shutil
 import subprocess
@@ -51,6 +57,7 @@ from doudi.exchange.store import snapshot_write_options  # noqa: E402
 HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 COUNTY = "350112"
 VILLAGE = "350112001001"
+BATCH_VILLAGE = "350112001002"
 RECEIVED = dt.datetime(2026, 11, 5, 2, 0, tzinfo=dt.UTC)
 MONTH_DAYS = [dt.date(2026, m, 1) for m in (5, 6, 7, 8, 9, 10)]
 
@@ -395,6 +402,81 @@ def build_households(keys: pa.StringArray, count: int, rng: np.random.Generator)
     return households, user
 
 
+def batch_households(keys: pa.StringArray, count: int, rng: np.random.Generator) -> list[str]:
+    """`count` three-person households of 西关社区 for the batch, whose members are snapshot
+    persons not used by the single-report households, each member with a valid standalone
+    consent (bulk inserts: setup, not timed). Returns the members' keys, household by household."""
+    from doudi.core.division_sync import villages_ensure
+    from doudi.core.models import Division
+    from doudi.registry.models import Household, Membership, Person
+    from doudi.verification.models import VerificationConsent
+
+    villages_ensure(Division, [(BATCH_VILLAGE, "西关社区")])
+    village = Division.objects.get(code=BATCH_VILLAGE)
+    used = set(Person.objects.values_list("id_number_hash", flat=True))
+    candidates = rng.choice(len(keys), size=count * 3 + len(used), replace=False)
+    person_keys = [k for k in keys.take(pa.array(candidates)).to_pylist() if k not in used]
+    person_keys = person_keys[: count * 3]
+    size = 2000
+    persons = Person.objects.bulk_create(
+        [
+            Person(
+                name=f"批量{i}",
+                id_number_encrypted="synthetic",
+                id_number_hash=key,
+                id_number_masked="3501**********0000",
+                sex="M",
+                birth_date=dt.date(1980, 1, 1),
+                hukou_region=village,
+                hukou_type="urban",
+                residence_region=village,
+            )
+            for i, key in enumerate(person_keys)
+        ],
+        batch_size=size,
+    )
+    codes = {
+        "province_code": village.province_code,
+        "city_code": village.city_code,
+        "county_code": village.county_code,
+        "township_code": village.township_code,
+        "village_code": village.code,
+    }
+    households = Household.objects.bulk_create(
+        [
+            Household(village=village, address=f"西关社区{i}号", area_type="urban", **codes)
+            for i in range(count)
+        ],
+        batch_size=size,
+    )
+    now = timezone.now()
+    memberships, consents = [], []
+    for h, household in enumerate(households):
+        for r, relation in enumerate(("head", "spouse", "child")):
+            person = persons[h * 3 + r]
+            memberships.append(
+                Membership(
+                    household=household,
+                    person=person,
+                    relation=relation,
+                    joined_on=dt.date(2020, 1, 1),
+                )
+            )
+            consents.append(
+                VerificationConsent(
+                    person=person,
+                    household=household,
+                    signed_by="self",
+                    signed_at=now,
+                    valid_until=now + dt.timedelta(days=180),
+                    **codes,
+                )
+            )
+    Membership.objects.bulk_create(memberships, batch_size=size)
+    VerificationConsent.objects.bulk_create(consents, batch_size=size)
+    return person_keys
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -427,8 +509,9 @@ def main(argv: list[str] | None = None) -> None:
     from doudi.exchange.selectors import feed_snapshot_latest
     from doudi.exchange.store import snapshot_path
     from doudi.verification.batch import batch_screen
+    from doudi.verification.batch_services import batch_run
     from doudi.verification.limits import limits_for
-    from doudi.verification.models import PersonDataAccess
+    from doudi.verification.models import BatchPersonAccess, BatchResult, PersonDataAccess
 
     verification_request = _services.verification_request
     from doudi.verification.sources import SOURCES
@@ -449,15 +532,25 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
 
+    started = time.perf_counter()
+    batch_keys = batch_households(keys, arguments.batch, rng)
+    print(
+        f"batch setup: {arguments.batch:,} households, {len(batch_keys):,} persons and consents "
+        f"in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     month = timezone.localdate().strftime("%Y-%m")
-    limits = {COUNTY: limits_for(region=COUNTY, area_type="urban", month=month, counted_members=0)}
-    chosen = rng.integers(0, arguments.persons, arguments.batch * 3)
+    limits = {
+        f"{COUNTY}/urban": limits_for(
+            region=COUNTY, area_type="urban", month=month, counted_members=0
+        )
+    }
     members = pa.table(
         {
             "household_id": pa.array(np.repeat(np.arange(arguments.batch), 3), pa.int64()),
-            "person_key": keys.take(pa.array(chosen)),
+            "person_key": pa.array(batch_keys, pa.string()),
             "county_code": pa.array(
-                np.full(arguments.batch * 3, COUNTY, dtype=object), pa.string()
+                np.full(len(batch_keys), f"{COUNTY}/urban", dtype=object), pa.string()
             ),
         }
     )
@@ -474,7 +567,23 @@ def main(argv: list[str] | None = None) -> None:
     batch_seconds = time.perf_counter() - t0
     conclusions = pa.compute.value_counts(result["conclusion"]).to_pylist()
     print(
-        f"batch: {arguments.batch:,} households in {batch_seconds:.1f} s; {conclusions}", flush=True
+        f"batch screen (pure): {arguments.batch:,} households in {batch_seconds:.1f} s; "
+        f"{conclusions}",
+        flush=True,
+    )
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("doudi.verification.batch_services").setLevel(logging.INFO)
+    run_load = uptime()
+    t0 = time.perf_counter()
+    run = batch_run(actor=actor, region_code=BATCH_VILLAGE)
+    run_seconds = time.perf_counter() - t0
+    print(
+        f"batch run (persisted): {run.households_screened:,} households, "
+        f"{run.persons_read:,} persons in {run_seconds:.1f} s; compliant {run.compliant_count:,}, "
+        f"non-compliant {run.non_compliant_count:,}, suspect {run.suspect_count:,}, skipped "
+        f"{run.households_skipped:,}; rows: results {BatchResult.objects.filter(run=run).count():,}, "
+        f"access {BatchPersonAccess.objects.filter(run=run).count():,}",
+        flush=True,
     )
     print("after:", uptime(), flush=True)
     if not arguments.no_record:
@@ -495,6 +604,13 @@ def main(argv: list[str] | None = None) -> None:
             scale,
             f"{arguments.batch:,} households ({arguments.batch * 3:,} persons): "
             f"{batch_seconds:.1f} s; load before {batch_load.split('load average: ')[-1]}",
+        )
+        record(
+            "verification_report (batch run, persisted)",
+            scale,
+            f"{arguments.batch:,} households ({arguments.batch * 3:,} persons), `batch_run` with "
+            f"results and access log: {run_seconds:.1f} s; load before "
+            f"{run_load.split('load average: ')[-1]}",
         )
 
 

@@ -13,6 +13,7 @@ from doudi.reviews.apis import router as reviews_router
 from doudi.standards.apis import router as standards_router
 from doudi.standards.policy_apis import router as policy_router
 from doudi.verification.apis import router as verification_router
+from doudi.verification.batch_apis import router as verification_batch_router
 
 api = NinjaAPI(
     title="兜底 Doudi API",
@@ -35,3 +36,4 @@ api.add_router("/", reviews_router)
 api.add_router("/", portal_router)
 api.add_router("/", exchange_router)
 api.add_router("/", verification_router)
+api.add_router("/", verification_batch_router)

@@ -5,7 +5,8 @@ county's limits, joins them with the latest snapshot of every source (rows carry
 rows an identity-resolution sidecar links to it) and returns one row per household: monthly
 counted income found, household asset totals, sources not checked, and the conclusion by the same
 rules as a report without a declaration (asset_limit_breach → 不符合; source_not_checked → 疑似;
-otherwise 符合). It writes nothing: it is not a report (no items, no number, no access log)."""
+otherwise 符合). It writes nothing: it is not a report (no items, no number, no access log);
+`batch_services.batch_run` persists its result and logs the reads."""
 
 from __future__ import annotations
 
@@ -46,33 +47,9 @@ def _case(column: str, mapping: Mapping[str, str]) -> str:
     return f"{column} IN ({', '.join(repr(c) for c in counted)})"
 
 
-def batch_screen(
-    *,
-    members: pa.Table,  # household_id int64, person_key string, county_code string
-    snapshots: Mapping[str, Path],  # source → latest snapshot path (absent = not sent)
-    limits: Mapping[str, Limits],  # county_code → limits (counted_members is ignored)
-    month: str,
-    income_months: int,
-    threads: int = 2,
-) -> pa.Table:
-    first, end = income_window(month, income_months)
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET threads = {int(threads)}")
-    con.register(f"{PREFIX}members_arrow", members)
-    con.execute(f"CREATE TEMP TABLE {PREFIX}members AS SELECT * FROM {PREFIX}members_arrow")
-    limit_rows = pa.table(
-        {
-            "county_code": list(limits),
-            "standard": [str(v.standard) for v in limits.values()],
-            "financial_months": [v.financial_months for v in limits.values()],
-            "vehicles_max": [v.vehicles_max for v in limits.values()],
-            "real_estate_max": [v.real_estate_max for v in limits.values()],
-            "business_max": [v.business_registrations_max for v in limits.values()],
-        }
-    )
-    con.register(f"{PREFIX}limits", limit_rows)
-    window = f"period >= DATE '{first.isoformat()}' AND period < DATE '{end.isoformat()}'"
-    parts = {
+def _parts(window: str) -> dict[str, tuple[str, str, str | None, str]]:
+    """Per source read: (kind, columns, condition, value column); `window` limits income rows."""
+    return {
         "tax": (
             "income",
             "period, income_type, income_amount",
@@ -108,6 +85,41 @@ def batch_screen(
             "credit_code",
         ),
     }
+
+
+# The sources the screen reads (social insurance contributions and the housing fund are not read).
+SCREENED_SOURCES: tuple[str, ...] = tuple(_parts("TRUE"))
+
+
+def batch_screen(
+    *,
+    members: pa.Table,  # household_id int64, person_key string, county_code string
+    snapshots: Mapping[str, Path],  # source → latest snapshot path (absent = not sent)
+    # county_code → limits (counted_members is ignored). `county_code` is only the key joining
+    # members to limits: batch_services keys it by county and area type ("350112/urban").
+    limits: Mapping[str, Limits],
+    month: str,
+    income_months: int,
+    threads: int = 2,
+) -> pa.Table:
+    first, end = income_window(month, income_months)
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET threads = {int(threads)}")
+    con.register(f"{PREFIX}members_arrow", members)
+    con.execute(f"CREATE TEMP TABLE {PREFIX}members AS SELECT * FROM {PREFIX}members_arrow")
+    limit_rows = pa.table(
+        {
+            "county_code": list(limits),
+            "standard": [str(v.standard) for v in limits.values()],
+            "financial_months": [v.financial_months for v in limits.values()],
+            "vehicles_max": [v.vehicles_max for v in limits.values()],
+            "real_estate_max": [v.real_estate_max for v in limits.values()],
+            "business_max": [v.business_registrations_max for v in limits.values()],
+        }
+    )
+    con.register(f"{PREFIX}limits", limit_rows)
+    window = f"period >= DATE '{first.isoformat()}' AND period < DATE '{end.isoformat()}'"
+    parts = _parts(window)
     selects = []
     for source, (kind, columns, condition, value) in parts.items():
         path = snapshots.get(source)

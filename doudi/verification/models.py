@@ -261,3 +261,136 @@ class PersonDataAccess(AppendOnlyModel):
         verbose_name = "个人数据查询记录"
         verbose_name_plural = "个人数据查询记录"
         ordering = ["-accessed_at", "-id"]
+
+
+# -- batch screening (批量核对) ----------------------------------------------------------------
+
+
+class BatchStatus(models.TextChoices):
+    COMPLETED = "completed", "已完成"  # at least one household screened
+    NOTHING_SCREENED = "nothing_screened", "无可核对家庭"  # none selected, or all skipped
+
+
+class BatchOutcome(models.TextChoices):
+    COMPLIANT = "compliant", "符合"  # no asset limit exceeded, every source checked
+    NON_COMPLIANT = "non_compliant", "不符合"  # an asset limit of the policy engine is exceeded
+    SUSPECT = "suspect", "疑似"  # a source has sent no data: part of the picture is missing
+    SKIPPED = "skipped", "未核对"  # not screened (no valid consent, or no counted member)
+
+
+class BatchRun(AppendOnlyModel):
+    """批量核对: one screening of the households of a region (optionally the current recipients of
+    one programme) against the latest department snapshots. Written once, after the screen,
+    in one transaction with its results and access log; never changed."""
+
+    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    region_code = models.CharField("核对区域代码", max_length=12)
+    region_level = models.CharField("核对区域层级", max_length=16)
+    region_name = models.CharField("核对区域", max_length=64)
+    programme = models.CharField("在保救助项目", max_length=32, blank=True)
+    month = models.CharField("核对月份", max_length=7)
+    income_months = models.PositiveSmallIntegerField("收入参考月数")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("完成时间")
+    status = models.CharField("状态", max_length=20, choices=BatchStatus.choices)
+    households_selected = models.PositiveIntegerField("选取家庭数")
+    households_screened = models.PositiveIntegerField("已核对家庭数")
+    households_skipped = models.PositiveIntegerField("无有效授权未核对家庭数")
+    households_without_members = models.PositiveIntegerField("无共同生活成员未核对家庭数")
+    compliant_count = models.PositiveIntegerField("符合")
+    non_compliant_count = models.PositiveIntegerField("不符合")
+    suspect_count = models.PositiveIntegerField("疑似")
+    persons_read = models.PositiveIntegerField("已查询人数")
+    snapshots = models.JSONField("所用数据快照")  # source → {"snapshot_id", "snapshot_date"}
+    sources_not_checked = models.JSONField("未报送的数据源")
+    limits = models.JSONField("所用限额")  # "county/area type" → the policy engine's values
+    province_code = models.CharField("省", max_length=6, db_index=True)
+    city_code = models.CharField("市", max_length=6, blank=True, db_index=True)
+    county_code = models.CharField("县", max_length=6, blank=True, db_index=True)
+    township_code = models.CharField("乡镇", max_length=9, blank=True, db_index=True)
+    village_code = models.CharField("村（社区）代码", max_length=12, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "批量核对"
+        verbose_name_plural = "批量核对"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"批量核对 {self.region_name} {self.month}"
+
+
+class BatchResult(AppendOnlyModel):
+    """One household of a batch run: what the screen found and its conclusion, or why it was
+    not screened (the members without a valid consent)."""
+
+    run = models.ForeignKey(
+        BatchRun, verbose_name="批量核对", on_delete=models.PROTECT, related_name="results"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name="家庭", on_delete=models.PROTECT, related_name="+"
+    )
+    conclusion = models.CharField("核对结论", max_length=16, choices=BatchOutcome.choices)
+    rule = models.CharField("结论依据规则", max_length=40)
+    reason = models.TextField("结论理由")
+    counted_members = models.PositiveSmallIntegerField("共同生活家庭成员人数")
+    monthly_income = models.DecimalField(
+        "月均计算收入（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    financial = models.DecimalField(
+        "金融资产（元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    financial_limit = models.DecimalField(
+        "金融资产限额（元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    vehicles = models.PositiveIntegerField("机动车辆（辆）", null=True, blank=True)
+    dwellings = models.PositiveIntegerField("住房（套）", null=True, blank=True)
+    businesses = models.PositiveIntegerField("市场主体登记（户）", null=True, blank=True)
+    sources_not_checked = models.JSONField("未核对的数据源", default=list)
+    members_without_consent = models.JSONField("无有效授权的成员", default=list)
+
+    class Meta:
+        verbose_name = "批量核对结果"
+        verbose_name_plural = "批量核对结果"
+        ordering = ["run_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "household"], name="batch_result_once")
+        ]
+        indexes = [models.Index(fields=["run", "conclusion", "id"], name="batch_result_conclusion")]
+
+
+class BatchPersonAccess(AppendOnlyModel):
+    """One person whose department data a batch run read: the sources read (the snapshots are
+    the run's) and the consent relied on. Exactly one per person screened."""
+
+    run = models.ForeignKey(
+        BatchRun, verbose_name="批量核对", on_delete=models.PROTECT, related_name="data_accesses"
+    )
+    person = models.ForeignKey(
+        "registry.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name="家庭", on_delete=models.PROTECT, related_name="+"
+    )
+    consent = models.ForeignKey(
+        VerificationConsent, verbose_name="所依据的授权", on_delete=models.PROTECT, related_name="+"
+    )
+    sources = models.JSONField("查询的数据源")
+    purpose = models.CharField("用途", max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="查询人", on_delete=models.PROTECT, related_name="+"
+    )
+    accessed_at = models.DateTimeField("查询时间")
+
+    class Meta:
+        verbose_name = "批量核对个人数据查询记录"
+        verbose_name_plural = "批量核对个人数据查询记录"
+        ordering = ["run_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person"], name="batch_access_once_per_person")
+        ]

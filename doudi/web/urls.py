@@ -13,6 +13,7 @@ from doudi.web import (
     urls_relief,
     urls_reviews,
     urls_verification,
+    urls_verification_batches,
     views,
 )
 
@@ -60,3 +61,4 @@ urlpatterns += urls_documents.urlpatterns
 urlpatterns += urls_exchange.urlpatterns
 urlpatterns += urls_intake.urlpatterns
 urlpatterns += urls_verification.urlpatterns
+urlpatterns += urls_verification_batches.urlpatterns
