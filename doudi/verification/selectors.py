@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import NotFound
+from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.core.models import Deadline
 from doudi.registry.models import Household
 from doudi.verification import access
 from doudi.verification.models import (
+    Conclusion,
     PersonDataAccess,
     ReportItem,
     VerificationConsent,
@@ -18,6 +21,8 @@ from doudi.verification.models import (
 )
 
 REPORT_NOT_FOUND = "核对报告不存在或不在您的管辖范围内"
+REPORT_OBJECT_TYPE = "verification.verificationreport"  # the signing deadline's object type
+SIGN_DEADLINE = "verification_sign"
 HOUSEHOLD_NOT_FOUND = "家庭不存在或不在您的管辖范围内"
 
 
@@ -43,15 +48,41 @@ def report_queryset(*, actor: Actor) -> QuerySet[VerificationReport]:
     return VerificationReport.objects.filter(actor.region_q())
 
 
+REPORT_STATUSES = {"draft": "待签发", "signed": "已签发"}
+
+
 def report_list(
-    *, actor: Actor, household: Household | None = None, application_id: int | None = None
+    *,
+    actor: Actor,
+    household: Household | None = None,
+    application_id: int | None = None,
+    status: str = "",
+    conclusion: str = "",
 ) -> QuerySet[VerificationReport]:
+    """The actor's region's reports, newest first; `status` draft (待签发) or signed (已签发),
+    `conclusion` one of `Conclusion`. Each report carries `sign_due` (the signing deadline, open
+    or closed, if it has one)."""
     reports = report_queryset(actor=actor).select_related("household", "previous", "signature")
     if household is not None:
         reports = reports.filter(household=household)
     if application_id is not None:
         reports = reports.filter(application_id=application_id)
-    return reports.order_by("-created_at", "-id")
+    if status:
+        if status not in REPORT_STATUSES:
+            raise ApplicationError(f"未知的报告状态：{status}", field="status")
+        reports = reports.filter(signature__isnull=status == "draft")
+    if conclusion:
+        if conclusion not in Conclusion.values:
+            raise ApplicationError(f"未知的核对结论：{conclusion}", field="conclusion")
+        reports = reports.filter(conclusion=conclusion)
+    due = Deadline.objects.filter(
+        object_type=REPORT_OBJECT_TYPE,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        kind=SIGN_DEADLINE,
+    ).order_by("-id")
+    return reports.annotate(sign_due=Subquery(due.values("due_date")[:1])).order_by(
+        "-created_at", "-id"
+    )
 
 
 def report_get(*, actor: Actor, public_id: UUID | str) -> VerificationReport:

@@ -18,7 +18,9 @@ from django.utils import timezone
 from doudi.accounts.models import StaffProfile
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
+from doudi.core.calendar import deadline_close, deadline_open
 from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.core.models import Deadline
 from doudi.exchange.models import FeedSnapshot
 from doudi.exchange.selectors import feed_snapshots_latest
 from doudi.exchange.store import snapshot_path
@@ -37,6 +39,7 @@ from doudi.verification.models import (
     VerificationConsent,
     VerificationReport,
 )
+from doudi.verification.selectors import REPORT_OBJECT_TYPE, SIGN_DEADLINE
 from doudi.verification.sources import SOURCES
 
 PURPOSE = "社会救助家庭经济状况核对"
@@ -48,6 +51,13 @@ def consent_valid_days() -> int:
     """How long a signed 授权书 stays valid (demo default 180 days; setting
     VERIFICATION_CONSENT_VALID_DAYS)."""
     return int(getattr(settings, "VERIFICATION_CONSENT_VALID_DAYS", 180))
+
+
+def sign_working_days() -> int:
+    """Working days the verification centre has to sign a report (setting
+    VERIFICATION_SIGN_WORKING_DAYS, demo default 3: POLICY.md §7 found no Fujian limit; other
+    provinces promise results in 1–7 working days)."""
+    return int(getattr(settings, "VERIFICATION_SIGN_WORKING_DAYS", 3))
 
 
 def income_months() -> int:
@@ -464,6 +474,14 @@ def _create_report(
                 for person in persons
             ]
         )
+        deadline_open(
+            object_type=REPORT_OBJECT_TYPE,
+            object_id=str(report.pk),
+            kind=SIGN_DEADLINE,
+            region_code=household.village_code,
+            start_date=today,
+            working_days=sign_working_days(),
+        )
         audit_event_record(
             actor=actor.user,
             action="verification.report_recheck" if previous else "verification.report_create",
@@ -540,6 +558,13 @@ def report_sign(*, actor: Actor, report: VerificationReport, opinion: str = "") 
                 org_unit_name=profile.org_unit.name,
                 opinion=opinion.strip(),
             )
+        for deadline in Deadline.objects.filter(
+            object_type=REPORT_OBJECT_TYPE,
+            object_id=str(report.pk),
+            kind=SIGN_DEADLINE,
+            closed_at__isnull=True,
+        ):
+            deadline_close(deadline=deadline, at=signature.created_at)
     except IntegrityError as error:
         raise ApplicationError("该报告已签发，不能重复签发", field="public_id") from error
     audit_event_record(

@@ -42,10 +42,17 @@ OWNERS: dict[str, DeadlineOwner] = {
     "reviews.reviewcase": DeadlineOwner(
         "复核案件", Permission.INTAKE_VIEW, "reviews.ReviewCase", "web:review_detail"
     ),
+    "verification.verificationreport": DeadlineOwner(
+        "核对报告",
+        Permission.VERIFICATION_SIGN,
+        "verification.VerificationReport",
+        "web:verification_report",
+    ),
 }
 
 KIND_LABELS = {code: rule.label for code, rule in DEADLINE_RULES.items()} | {
     "referral_answer": "协同部门答复转介",
+    "verification_sign": "核对中心签发核对报告",
 }
 
 

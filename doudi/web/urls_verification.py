@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from doudi.web import verification_views
+from doudi.web import verification_list_views, verification_views
 
 urlpatterns: list = [
+    path(
+        "verification/reports/",
+        verification_list_views.report_list,
+        name="verification_report_list",
+    ),
     path(
         "verification/households/<str:public_id>/",
         verification_views.household_verification,

@@ -147,9 +147,7 @@ def test_a_rejected_file_shows_every_problem_to_its_department(tax_user, client)
     assert "<td>金额不能为负数：-5</td>" in detail
 
 
-def test_a_department_may_not_send_or_see_another_departments_feed(
-    tax_user, partner_user, client
-):
+def test_a_department_may_not_send_or_see_another_departments_feed(tax_user, partner_user, client):
     medical = client.post(
         reverse("web:exchange_feed_upload"),
         {"source": "medical_costs", "file": SimpleUploadedFile("m.csv", b"x")},

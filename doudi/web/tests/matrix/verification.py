@@ -17,6 +17,7 @@ READ = {**DENIED, "caseworker": 200, "approver": 200, "auditor": 200, "outsider"
 READ_WEB = {**READ, "anonymous": 302}
 READ_API = {**READ, "applicant": 401, "anonymous": 401}
 LIST_API = {**READ_API, "outsider": 200}  # the outsider's list is empty (region-scoped)
+LIST_WEB = {**READ_WEB, "outsider": 200}
 # caseworker: no consents → refused with a message (web: redirect; API: 400), nothing written
 REQUEST_WEB = {**DENIED, "caseworker": 302, "outsider": 404, "anonymous": 302}
 REQUEST_API = {**DENIED, "caseworker": 400, "outsider": 404, "applicant": 401, "anonymous": 401}
@@ -84,6 +85,13 @@ def _household(ctx: dict[str, Any]) -> str:
 
 
 ROWS = [
+    Row("verification/reports/", "GET", lambda c: "/verification/reports/", LIST_WEB),
+    Row(
+        "verification/reports/",
+        "GET",
+        lambda c: "/verification/reports/?status=&conclusion=suspect&format=xlsx",
+        LIST_WEB,
+    ),
     Row(
         "verification/households/<str:public_id>/",
         "GET",
