@@ -331,97 +331,21 @@ def build_snapshots(n: int, rng: np.random.Generator) -> tuple[pa.StringArray, d
     return keys, rows
 
 
-def build_households(keys: pa.StringArray, count: int, rng: np.random.Generator):  # type: ignore[no-untyped-def]
-    """`count` three-person households of 兴华社区 whose members are random snapshot persons,
-    each member with a valid standalone consent (ORM bulk inserts: setup, not timed)."""
-    from doudi.accounts.tests.fixtures import make_staff
+def _households(village_code: str, village_name: str, person_keys: list[str], label: str) -> list:  # type: ignore[type-arg]
+    """Three-person households of one village made of the persons with `person_keys` (in order),
+    each member with a valid standalone consent (bulk inserts: setup, not timed)."""
     from doudi.core.division_sync import villages_ensure
     from doudi.core.models import Division
     from doudi.registry.models import Household, Membership, Person
     from doudi.verification.models import VerificationConsent
 
-    villages_ensure(Division, [(VILLAGE, "兴华社区")])
-    village = Division.objects.get(code=VILLAGE)
-    chosen = rng.choice(len(keys), size=count * 3, replace=False)
-    person_keys = keys.take(pa.array(chosen)).to_pylist()
-    persons = Person.objects.bulk_create(
-        [
-            Person(
-                name=f"测试{i}",
-                id_number_encrypted="synthetic",
-                id_number_hash=key,
-                id_number_masked="3501**********0000",
-                sex="M",
-                birth_date=dt.date(1980, 1, 1),
-                hukou_region=village,
-                hukou_type="urban",
-                residence_region=village,
-            )
-            for i, key in enumerate(person_keys)
-        ]
-    )
-    codes = {
-        "province_code": village.province_code,
-        "city_code": village.city_code,
-        "county_code": village.county_code,
-        "township_code": village.township_code,
-        "village_code": village.code,
-    }
-    households = Household.objects.bulk_create(
-        [
-            Household(village=village, address=f"兴华社区{i}号", area_type="urban", **codes)
-            for i in range(count)
-        ]
-    )
-    now = timezone.now()
-    memberships, consents = [], []
-    for h, household in enumerate(households):
-        for r, relation in enumerate(("head", "spouse", "child")):
-            person = persons[h * 3 + r]
-            memberships.append(
-                Membership(
-                    household=household,
-                    person=person,
-                    relation=relation,
-                    joined_on=dt.date(2020, 1, 1),
-                )
-            )
-            consents.append(
-                VerificationConsent(
-                    person=person,
-                    household=household,
-                    signed_by="self",
-                    signed_at=now,
-                    valid_until=now + dt.timedelta(days=180),
-                    **codes,
-                )
-            )
-    Membership.objects.bulk_create(memberships)
-    VerificationConsent.objects.bulk_create(consents)
-    user = make_staff("bench_caseworker", "350112001", ["caseworker"], display_name="吴航经办")
-    return households, user
-
-
-def batch_households(keys: pa.StringArray, count: int, rng: np.random.Generator) -> list[str]:
-    """`count` three-person households of 西关社区 for the batch, whose members are snapshot
-    persons not used by the single-report households, each member with a valid standalone
-    consent (bulk inserts: setup, not timed). Returns the members' keys, household by household."""
-    from doudi.core.division_sync import villages_ensure
-    from doudi.core.models import Division
-    from doudi.registry.models import Household, Membership, Person
-    from doudi.verification.models import VerificationConsent
-
-    villages_ensure(Division, [(BATCH_VILLAGE, "西关社区")])
-    village = Division.objects.get(code=BATCH_VILLAGE)
-    used = set(Person.objects.values_list("id_number_hash", flat=True))
-    candidates = rng.choice(len(keys), size=count * 3 + len(used), replace=False)
-    person_keys = [k for k in keys.take(pa.array(candidates)).to_pylist() if k not in used]
-    person_keys = person_keys[: count * 3]
+    villages_ensure(Division, [(village_code, village_name)])
+    village = Division.objects.get(code=village_code)
     size = 2000
     persons = Person.objects.bulk_create(
         [
             Person(
-                name=f"批量{i}",
+                name=f"{label}{i}",
                 id_number_encrypted="synthetic",
                 id_number_hash=key,
                 id_number_masked="3501**********0000",
@@ -444,8 +368,8 @@ def batch_households(keys: pa.StringArray, count: int, rng: np.random.Generator)
     }
     households = Household.objects.bulk_create(
         [
-            Household(village=village, address=f"西关社区{i}号", area_type="urban", **codes)
-            for i in range(count)
+            Household(village=village, address=f"{village_name}{i}号", area_type="urban", **codes)
+            for i in range(len(person_keys) // 3)
         ],
         batch_size=size,
     )
@@ -474,6 +398,31 @@ def batch_households(keys: pa.StringArray, count: int, rng: np.random.Generator)
             )
     Membership.objects.bulk_create(memberships, batch_size=size)
     VerificationConsent.objects.bulk_create(consents, batch_size=size)
+    return households
+
+
+def build_households(keys: pa.StringArray, count: int, rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    """`count` three-person households of 兴华社区 whose members are random snapshot persons,
+    each member with a valid standalone consent, and the caseworker who requests the reports."""
+    from doudi.accounts.tests.fixtures import make_staff
+
+    chosen = rng.choice(len(keys), size=count * 3, replace=False)
+    households = _households(VILLAGE, "兴华社区", keys.take(pa.array(chosen)).to_pylist(), "测试")
+    user = make_staff("bench_caseworker", "350112001", ["caseworker"], display_name="吴航经办")
+    return households, user
+
+
+def batch_households(keys: pa.StringArray, count: int, rng: np.random.Generator) -> list[str]:
+    """`count` three-person households of 西关社区 for the batch, whose members are snapshot
+    persons not used by the single-report households, each member with a valid standalone
+    consent. Returns the members' keys, household by household."""
+    from doudi.registry.models import Person
+
+    used = set(Person.objects.values_list("id_number_hash", flat=True))
+    candidates = rng.choice(len(keys), size=count * 3 + len(used), replace=False)
+    person_keys = [k for k in keys.take(pa.array(candidates)).to_pylist() if k not in used]
+    person_keys = person_keys[: count * 3]
+    _households(BATCH_VILLAGE, "西关社区", person_keys, "批量")
     return person_keys
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +18,9 @@ from doudi.intake.models import Programme
 from doudi.verification import access, batch_selectors, batch_services
 from doudi.verification.models import BatchOutcome, BatchRun, BatchStatus
 from doudi.web.exports import YUAN_FORMAT, Column, wants_xlsx, xlsx_response
+from doudi.web.paging import page_get, pager
 from doudi.web.views import staff_required
 
-PAGE_SIZE = 50
 PROGRAMME_LABELS = dict(Programme.choices)
 STATUS_LABELS = dict(BatchStatus.choices)
 RUN_COLUMNS = [
@@ -90,13 +89,6 @@ def _run_row(run: BatchRun) -> dict[str, Any]:
     }
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def batch_list(request: HttpRequest, actor: Actor) -> HttpResponse:
@@ -131,15 +123,13 @@ def batch_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             columns=RUN_COLUMNS,
             rows=[_run_row(run) for run in runs],
         )
-    paginator = Paginator(runs, PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
+    page = page_get(request, runs)
     return render(
         request,
         "web/verification/batch_list.html",
         {
             "rows": [_run_row(run) for run in page.object_list],
-            "page": page,
-            "paginator": paginator,
+            "pager": pager(page, {}),
             "can_request": access.can_request(actor),
             "programmes": Programme.choices,
             "region_name": actor.region_name,
@@ -179,8 +169,7 @@ def batch_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpResp
             columns=RESULT_COLUMNS,
             rows=[_result_row(row) for row in batch_selectors.batch_result_rows(results)],
         )
-    paginator = Paginator(results, PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
+    page = page_get(request, results)
     counts = {
         BatchOutcome.COMPLIANT: run.compliant_count,
         BatchOutcome.NON_COMPLIANT: run.non_compliant_count,
@@ -204,7 +193,6 @@ def batch_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpResp
             "rows": [
                 _result_row(row) for row in batch_selectors.batch_result_rows(page.object_list)
             ],
-            "page": page,
-            "paginator": paginator,
+            "pager": pager(page, {"conclusion": conclusion}),
         },
     )

@@ -604,7 +604,7 @@ def test_the_results_page_shows_fifty_households_a_page(caseworker, caseworker_u
     second = client.get(f"/verification/batches/{run.public_id}/?page=2")
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 14
-    assert "第 2 / 2 页（每页 50 户）" in second.content.decode()
+    assert "共 64 条，第 51–64 条（第 2 / 2 页，每页 50 条）" in second.content.decode()
 
 
 def test_a_form_error_is_shown_and_nothing_is_written(caseworker_user, township):
