@@ -361,7 +361,6 @@ def _probabilistic(
 ) -> list[tuple[int, str, float]]:
     from splink import DuckDBAPI, Linker
 
-    logging.getLogger("splink").setLevel(logging.ERROR)  # 1e6 u pairs is deliberate
     phase = time.perf_counter()
     timings: dict[str, float] = {}
     parameters["seconds"] = timings
@@ -406,7 +405,9 @@ def _probabilistic(
     db_api = DuckDBAPI(connection=con)
     left = db_api.register("candidates_py", dataset_display_name="registry_side")
     right = db_api.register("linkable_py", dataset_display_name="records_side")
-    linker = Linker([left, right], _settings(DEFAULT_M_U, 1.0 / persons), log_level=logging.WARNING)
+    # log_level sets the "splink" logger: ERROR, since its warning that 1e6 u pairs may be too few
+    # is about a choice made on purpose (U_MAX_PAIRS)
+    linker = Linker([left, right], _settings(DEFAULT_M_U, 1.0 / persons), log_level=logging.ERROR)
     if persons >= MIN_TRAINING_PERSONS:
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
         parameters["u_source"] = f"random sampling, {U_MAX_PAIRS:,} pairs, seed {SEED}"
