@@ -2,7 +2,8 @@
 
 Writes synthetic snapshots straight in the exchange layout (sorted by person_key, row groups of
 `ROW_GROUP_SIZE` with statistics, zstd, no dictionary for person_key: `snapshot_write_options`) with numpy/pyarrow — ingestion (validation of department files) is
-not part of this benchmark — and registers them in the catalogue of a fresh SQLite database. Then:
+not part of this benchmark — and registers them in the catalogue of a fresh database (SQLite, or
+with DOUDI_DB=postgres a PostgreSQL database of its own on 127.0.0.1, dropped at the end). Then:
 
 1. one household's report: the full service path without HTTP (`verification_request`: consents,
    policy-engine limits, DuckDB reads of 11 sources, items, access log, audit, one transaction),
@@ -16,6 +17,7 @@ not part of this benchmark — and registers them in the catalogue of a fresh SQ
 
     .venv/bin/python bench/verification_report.py                     # 10M persons
     .venv/bin/python bench/verification_report.py --persons 200000 --batch 10000 --no-record
+    DOUDI_DB=postgres .venv/bin/python bench/verification_report.py   # the same on PostgreSQL
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ WORK = Path(tempfile.mkdtemp(prefix="doudi-verification-bench-"))
 os.environ["DOUDI_DATA_DIR"] = str(WORK)
 os.environ["DOUDI_SQLITE_PATH"] = str(WORK / "bench.sqlite3")
 os.environ.setdefault("DOUDI_DB", "sqlite")
+if os.environ["DOUDI_DB"] == "postgres":  # a fresh database of its own, dropped at the end
+    os.environ.setdefault("DOUDI_DB_NAME", "doudi_bench_verification")
+    from bench.household_search import _recreate_database
+
+    _recreate_database(os.environ["DOUDI_DB_NAME"])
 
 import django  # noqa: E402
 
@@ -54,6 +61,7 @@ from django.utils import timezone  # noqa: E402
 from doudi.exchange.models import FeedSnapshot, FeedSubmission  # noqa: E402
 from doudi.exchange.store import snapshot_write_options  # noqa: E402
 
+DATABASE = "PostgreSQL" if os.environ["DOUDI_DB"] == "postgres" else "SQLite"
 HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 COUNTY = "350112"
 VILLAGE = "350112001001"
@@ -540,7 +548,7 @@ def main(argv: list[str] | None = None) -> None:
 
         scale = (
             f"{arguments.persons:,} persons, 11 sources, {total_rows:,} snapshot rows "
-            "(+ tax sidecar 50,000 links), SQLite"
+            f"(+ tax sidecar 50,000 links), {DATABASE}"
         )
         record(
             "verification_report (one household, service path)",
@@ -568,3 +576,15 @@ if __name__ == "__main__":
         main()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
+        if DATABASE == "PostgreSQL":
+            from django.db import connections
+
+            connections.close_all()
+            import psycopg
+
+            with psycopg.connect(
+                "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
+            ) as admin:
+                admin.execute(
+                    f'DROP DATABASE IF EXISTS "{os.environ["DOUDI_DB_NAME"]}" WITH (FORCE)'
+                )
