@@ -610,10 +610,20 @@ def confirmation_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "web/intake/confirmation_queue.html", {"rows": rows})
 
 
+CONFIRMATION_SETTING_COLUMNS = [
+    Column("created_at", "调整时间", "yyyy-mm-dd hh:mm"),
+    Column("county", "县（市、区）"),
+    Column("delegated", "调整为"),
+    Column("reason", "理由"),
+    Column("actor", "设置人"),
+]
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def confirmation_setting(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """审核确认权委托: a county officer switches the delegation of their county, with a reason."""
+    """审核确认权委托: a county officer switches the delegation of their county, with a reason;
+    ``?format=xlsx`` exports every switch the page lists (newest first)."""
     if request.method == "POST":
         try:
             services.confirmation_setting_set(
@@ -629,14 +639,26 @@ def confirmation_setting(request: HttpRequest, actor: Actor) -> HttpResponse:
             messages.success(request, "已调整本县审核确认权委托")
         return redirect("web:confirmation_setting")
     county, delegated, history = selectors.confirmation_setting_get(actor=actor)
+    rows = [
+        {
+            "change": change,
+            "actor": _actor_name(change.changed_by),
+            "created_at": change.created_at,
+            "county": county.name,
+            "delegated": "委托乡镇（街道）" if change.delegated_to_township else "县级审核确认",
+            "reason": change.reason,
+        }
+        for change in history
+    ]
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename=f"{county.name}审核确认权委托调整记录.xlsx",
+            sheet_title="审核确认权委托调整记录",
+            columns=CONFIRMATION_SETTING_COLUMNS,
+            rows=rows,
+        )
     return render(
         request,
         "web/intake/confirmation_setting.html",
-        {
-            "county": county,
-            "delegated": delegated,
-            "history": [
-                {"change": change, "actor": _actor_name(change.changed_by)} for change in history
-            ],
-        },
+        {"county": county, "delegated": delegated, "history": rows},
     )

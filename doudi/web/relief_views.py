@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,12 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.core.calendar import workday_calendar_get
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.money import format_yuan
 from doudi.intake import selectors as intake_selectors
+from doudi.intake.workflow import deadline_state
 from doudi.relief import selectors, services
+from doudi.relief.models import AdvancePayment
 from doudi.relief.selectors import ADVANCE_STATE_LABELS
 from doudi.web.exports import YUAN_FORMAT, Column, wants_xlsx, xlsx_response
+from doudi.web.paging import filter_query, page_get, pager
 from doudi.web.views import staff_required
 
 LEDGER_COLUMNS = [
@@ -32,6 +37,16 @@ LEDGER_COLUMNS = [
     Column("balance", "余额（元）", YUAN_FORMAT),
     Column("memo", "摘要"),
     Column("actor", "记账人"),
+]
+
+FUND_COLUMNS = [
+    Column("township", "乡镇（街道）"),
+    Column("township_code", "区划代码"),
+    Column("balance", "余额（元）", YUAN_FORMAT),
+    Column("advance_limit", "先行救助单笔限额（元）", YUAN_FORMAT),
+    Column("advance_limit_is_demo", "限额为演示值"),
+    Column("paperwork_working_days", "补办期限（工作日）", "0"),
+    Column("paperwork_days_is_demo", "补办期限为演示值"),
 ]
 
 
@@ -69,6 +84,24 @@ def fund_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         messages.success(request, f"已设立{fund.township.name}临时救助备用金")
         return redirect("web:relief_fund_detail", public_id=fund.public_id)
     funds = selectors.fund_list(actor=actor)
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename=f"临时救助备用金-{timezone.localdate():%Y%m%d}.xlsx",
+            sheet_title="临时救助备用金",
+            columns=FUND_COLUMNS,
+            rows=[
+                {
+                    "township": fund.township.name,
+                    "township_code": fund.township_code,
+                    "balance": fund.balance,
+                    "advance_limit": fund.advance_limit,
+                    "advance_limit_is_demo": fund.advance_limit_is_demo,
+                    "paperwork_working_days": fund.paperwork_working_days,
+                    "paperwork_days_is_demo": fund.paperwork_days_is_demo,
+                }
+                for fund in funds
+            ],
+        )
     return render(
         request,
         "web/relief/fund_list.html",
@@ -206,45 +239,112 @@ def reconciliation_detail(request: HttpRequest, actor: Actor, public_id: str) ->
 # -- advances -----------------------------------------------------------------------------------
 
 
+ADVANCE_COLUMNS = [
+    Column("paid_on", "发放日期", "yyyy-mm-dd"),
+    Column("township", "乡镇（街道）"),
+    Column("person", "救助对象"),
+    Column("amount", "金额（元）", YUAN_FORMAT),
+    Column("emergency", "急难情形"),
+    Column("due", "补办截止", "yyyy-mm-dd"),
+    Column("provisional", "补办截止为暂定"),
+    Column("state_label", "状态"),
+]
+
+# The state filter of the advance list: "" is every payment, "open" every payment whose
+# paperwork is still to be done (on time, due soon or overdue).
+ADVANCE_STATE_FILTERS = [
+    ("", "全部状态"),
+    ("open", "待补办（含即将到期、已超期）"),
+    *ADVANCE_STATE_LABELS.items(),
+]
+OPEN_STATES = ("overdue", "due_soon", "on_time")
+
+
+def _advances(
+    actor: Actor, *, township: str, state: str
+) -> tuple[QuerySet[AdvancePayment], list[AdvancePayment]]:
+    """The region's payments of the filter, newest first, and every payment of the township
+    filter whose paperwork is still open, earliest due first, each with ``state``.
+
+    Only open payments need the working-day calendar; there are few of them (a deadline closes
+    within weeks), so their state is computed here and the state filter becomes their ids."""
+    payments = selectors.advance_queryset(actor=actor)
+    if township:
+        payments = payments.filter(township_code=township)
+    open_payments = payments.filter(reversed_at__isnull=True, application__isnull=True)
+    today, calendar = timezone.localdate(), workday_calendar_get()
+    pending = list(open_payments.order_by("paperwork_due", "id"))
+    for advance in pending:
+        advance.state = deadline_state(advance.paperwork_due, today, calendar)
+    if state == "reversed":
+        payments = payments.filter(reversed_at__isnull=False)
+    elif state == "completed":
+        payments = payments.filter(reversed_at__isnull=True, application__isnull=False)
+    elif state == "open":
+        payments = open_payments
+    elif state in OPEN_STATES:
+        payments = payments.filter(pk__in=[a.pk for a in pending if a.state == state])
+    return payments.order_by("-paid_on", "-id"), pending
+
+
+def _advance_row(advance: AdvancePayment, states: dict[int, str]) -> dict[str, Any]:
+    # closed payments need no calendar; an open one paid after `states` was read gets its own
+    state = states.get(advance.pk) or selectors.advance_state(advance)
+    return {
+        "advance": advance,
+        "state": state,
+        "state_label": ADVANCE_STATE_LABELS[state],
+        "paid_on": advance.paid_on,
+        "township": advance.fund.township.name,
+        "person": advance.person.name,
+        "amount": advance.amount,
+        "emergency": advance.emergency,
+        "due": advance.paperwork_due,
+        "provisional": advance.paperwork_due_is_provisional,
+    }
+
+
 @require_http_methods(["GET"])
 @staff_required
 def advance_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    advances = selectors.advance_list(actor=actor)
-    rows = [{"advance": a, "state_label": ADVANCE_STATE_LABELS[a.state]} for a in advances]
+    """Overdue and due-soon paperwork, then the payments of the filter (township, state), 50 a
+    page (``?page=``); ``?format=xlsx`` exports every payment of the filter."""
+    township = request.GET.get("township", "").strip()
+    state = request.GET.get("state", "")
+    if state not in dict(ADVANCE_STATE_FILTERS):
+        messages.error(request, f"不支持的状态：{state}")
+        state = ""
+    payments, pending = _advances(actor, township=township, state=state)
+    states = {a.pk: a.state for a in pending}
+    filters = {"township": township, "state": state}
     if wants_xlsx(request):
         return xlsx_response(
-            filename="先行救助.xlsx",
+            filename=f"先行救助-{timezone.localdate():%Y%m%d}.xlsx",
             sheet_title="先行救助",
-            columns=[
-                Column("paid_on", "发放日期", "yyyy-mm-dd"),
-                Column("township", "乡镇（街道）"),
-                Column("person", "救助对象"),
-                Column("amount", "金额（元）", YUAN_FORMAT),
-                Column("emergency", "急难情形"),
-                Column("due", "补办截止", "yyyy-mm-dd"),
-                Column("state", "状态"),
-            ],
-            rows=[
-                {
-                    "paid_on": r["advance"].paid_on,
-                    "township": r["advance"].fund.township.name,
-                    "person": r["advance"].person.name,
-                    "amount": r["advance"].amount,
-                    "emergency": r["advance"].emergency,
-                    "due": r["advance"].paperwork_due,
-                    "state": r["state_label"],
-                }
-                for r in rows
-            ],
+            columns=ADVANCE_COLUMNS,
+            rows=[_advance_row(a, states) for a in payments.iterator(chunk_size=2000)],
         )
+    page = page_get(request, payments)
+    townships = (
+        selectors.advance_queryset(actor=actor)
+        .order_by("township_code")
+        .values_list("township_code", "fund__township__name")
+        .distinct()
+    )
     return render(
         request,
         "web/relief/advance_list.html",
         {
-            "rows": rows,
-            "overdue": [r for r in rows if r["advance"].state == "overdue"],
-            "due_soon": [r for r in rows if r["advance"].state == "due_soon"],
+            "rows": [_advance_row(a, states) for a in page.object_list],
+            "overdue": [a for a in pending if a.state == "overdue"],
+            "due_soon": [a for a in pending if a.state == "due_soon"],
+            "township": township,
+            "townships": list(townships),
+            "state": state,
+            "states": ADVANCE_STATE_FILTERS,
             "can_pay": actor.can(Permission.ADVANCE_ASSISTANCE_PAY),
+            "pager": pager(page, filters),
+            "export_query": filter_query({**filters, "format": "xlsx"}),
         },
     )
 

@@ -21,9 +21,16 @@ from doudi.intake.services import Declaration, IncomeSpec
 from doudi.intake.workflow import ReviewClass, tekun_stop_notice_end
 from doudi.registry.models import Membership
 from doudi.reviews import selectors, services
-from doudi.reviews.models import ChangeKind, ReportedBy, ReviewCase, ReviewStatus, ReviewTrigger
+from doudi.reviews.models import (
+    ChangeKind,
+    EntitlementChange,
+    ReportedBy,
+    ReviewCase,
+    ReviewStatus,
+    ReviewTrigger,
+)
 from doudi.reviews.schedule import REVIEW_CLASS_LABELS
-from doudi.web.exports import Column, wants_xlsx, xlsx_response
+from doudi.web.exports import YUAN_FORMAT, Column, wants_xlsx, xlsx_response
 from doudi.web.views import staff_required
 
 PROGRAMME_LABELS = dict(Programme.choices)
@@ -343,18 +350,56 @@ def change_report_new(request: HttpRequest, actor: Actor, public_id: str) -> Htt
     )
 
 
+CHANGE_COLUMNS = [
+    Column("effective_month", "生效月份", "yyyy-mm"),
+    Column("programme", "救助项目"),
+    Column("kind", "变更类型"),
+    Column("old_amount", "原月金额（元）", YUAN_FORMAT),
+    Column("new_amount", "新月金额（元）", YUAN_FORMAT),
+    Column("to_month", "新待遇终止月份", "yyyy-mm"),
+    Column("reason", "理由"),
+    Column("decided_by", "决定人"),
+]
+
+
+def _change_row(change: EntitlementChange) -> dict[str, Any]:
+    """One decided entitlement change as the history page and its export show it."""
+    profile = getattr(change.decided_by, "staff_profile", None)
+    return {
+        "change": change,
+        "effective_month": change.effective_month,
+        "programme": change.old_entitlement.get_programme_display(),
+        "kind": change.get_kind_display(),
+        "old_amount": change.old_amount,
+        "new_amount": change.new_amount,
+        "to_month": change.to_month,
+        "reason": change.reason,
+        "decided_by": profile.display_name if profile else change.decided_by.get_username(),
+    }
+
+
 @require_http_methods(["GET"])
 @staff_required
 def entitlement_history(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
     household = selectors.household_visible(actor=actor, public_id=public_id)
     history = selectors.entitlement_history(actor=actor, household=household)
+    head = _heads({household.pk}).get(household.pk, "")
+    change_rows = [_change_row(change) for change in history["changes"]]
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename=f"待遇变更记录-{head or household.address}.xlsx",
+            sheet_title="待遇变更记录",
+            columns=CHANGE_COLUMNS,
+            rows=change_rows,
+        )
     return render(
         request,
         "web/reviews/history.html",
         {
             "household": household,
-            "head": _heads({household.pk}).get(household.pk, ""),
+            "head": head,
             **history,
+            "change_rows": change_rows,
             "kind_labels": KIND_LABELS,
             "can_start": actor.can(Permission.INTAKE_PROPOSE),
             "can_report": actor.can(Permission.INTAKE_SUBMIT),

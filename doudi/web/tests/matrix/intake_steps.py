@@ -128,6 +128,12 @@ ROWS = [
     Row("confirmations/setting/", "GET", lambda c: "/confirmations/setting/", APPROVER_ONLY),
     Row(
         "confirmations/setting/",
+        "GET",
+        lambda c: "/confirmations/setting/?format=xlsx",
+        APPROVER_ONLY,
+    ),
+    Row(
+        "confirmations/setting/",
         "POST",
         lambda c: "/confirmations/setting/",
         {**APPROVER_ONLY, "approver": 302},

@@ -151,6 +151,12 @@ WEB_ROWS = [
     Row("relief/funds/", "GET", lambda c: "/relief/funds/", {**FUND_LIST, **WEB}),
     Row(
         "relief/funds/",
+        "GET",
+        lambda c: (fund_of(c), "/relief/funds/?format=xlsx")[1],
+        {**FUND_LIST, **WEB},
+    ),
+    Row(
+        "relief/funds/",
         "POST",
         lambda c: "/relief/funds/",
         {**DENIED, "approver": 302, **WEB},
@@ -204,6 +210,21 @@ WEB_ROWS = [
         "relief/advances/",
         "GET",
         lambda c: (advance_of(c), "/relief/advances/?format=xlsx")[1],
+        {**FUND_LIST, **WEB},
+    ),
+    Row(
+        "relief/advances/",
+        "GET",
+        lambda c: (advance_of(c), "/relief/advances/?township=350112001&state=open&page=2")[1],
+        {**FUND_LIST, **WEB},
+    ),
+    Row(
+        "relief/advances/",
+        "GET",
+        lambda c: (
+            advance_of(c),
+            "/relief/advances/?township=350112001&state=due_soon&format=xlsx",
+        )[1],
         {**FUND_LIST, **WEB},
     ),
     Row(

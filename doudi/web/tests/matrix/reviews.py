@@ -117,6 +117,12 @@ ROWS = [
         lambda c: f"/households/{covered_household(c).public_id}/entitlements/",
         WEB_READ,
     ),
+    Row(
+        "households/<str:public_id>/entitlements/",
+        "GET",
+        lambda c: f"/households/{covered_household(c).public_id}/entitlements/?format=xlsx",
+        WEB_READ,
+    ),
     Row("api/reviews/due", "GET", lambda c: "/api/reviews/due", {**API_READ, "outsider": 200}),
     Row("api/reviews", "GET", lambda c: "/api/reviews", {**API_READ, "outsider": 200}),
     Row(
