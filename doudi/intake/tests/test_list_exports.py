@@ -5,13 +5,11 @@ export as they are refused the page."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
@@ -20,6 +18,7 @@ from doudi.core.models import AuditEvent
 from doudi.intake import services
 from doudi.intake.models import ConfirmationSetting, ConfirmationSettingChange
 from doudi.web.exports import XLSX
+from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -27,28 +26,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 HEADINGS = ["调整时间", "县（市、区）", "调整为", "理由", "设置人"]
 
 
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def at(moment: str):  # type: ignore[no-untyped-def]
     return time_machine.travel(
         dt.datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI), tick=False
     )
-
-
-def sheet_rows(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
-
-
-def excel(*parts: int) -> dt.datetime:
-    """A date or time as openpyxl reads it back: without a zone (Excel has none)."""
-    return dt.datetime(*parts)  # noqa: DTZ001
 
 
 @pytest.fixture

@@ -4,18 +4,17 @@ exactly the rows of their filter; who may not see a list gets the same refusal f
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.core.id_protection import id_number_decrypt
 from doudi.relief import services
 from doudi.relief.tests.helpers import WUHANG, on, people, relief_state
 from doudi.web.exports import XLSX
+from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +29,6 @@ ADVANCE_HEADINGS = [
     "补办截止为暂定",
     "状态",
 ]
-
-
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def sheet_rows(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
-
-
-def excel(*parts: int) -> dt.datetime:
-    """A date or time as openpyxl reads it back: without a zone (Excel has none)."""
-    return dt.datetime(*parts)  # noqa: DTZ001
 
 
 def table_amounts(response) -> list[str]:  # type: ignore[no-untyped-def]

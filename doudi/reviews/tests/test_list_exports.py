@@ -4,19 +4,16 @@ household's history is refused the export the same way."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
-from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.intake.services import Declaration, IncomeSpec
 from doudi.reviews import services
 from doudi.reviews.models import EntitlementChange
 from doudi.reviews.tests.helpers import confirmed_dibao, on, people, state
 from doudi.web.exports import XLSX
+from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +27,6 @@ HEADINGS = [
     "理由",
     "决定人",
 ]
-
-
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def sheet_rows(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
-
-
-def excel(*parts: int) -> dt.datetime:
-    """A date or time as openpyxl reads it back: without a zone (Excel has none)."""
-    return dt.datetime(*parts)  # noqa: DTZ001
 
 
 def _review(caseworker, approver, household, *, monthly: str, start: str, decide: str, reason: str):  # type: ignore[no-untyped-def]
