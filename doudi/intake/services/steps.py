@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from doudi.accounts.permissions import Permission
@@ -34,6 +35,7 @@ from doudi.intake.workflow import (
 )
 from doudi.standards.engine import evaluation_run
 from doudi.verification import services as verification
+from doudi.verification.models import VerificationReport
 
 
 @transaction.atomic
@@ -259,6 +261,24 @@ def application_record_community_review(
     )
 
 
+# Means-tested programmes: their decision rests on the household's income and assets, so the
+# verification report must exist before the initial opinion (逢进必核; setting
+# INTAKE_VERIFICATION_REQUIRED, default on). Temporary assistance (先行救助 first), the disability
+# subsidies and orphan support are decided on other facts.
+MEANS_TESTED = frozenset({"dibao", "tekun", "marginal_household", "rigid_expenditure_household"})
+
+
+def verification_facts(application: Application) -> dict[str, bool]:
+    required = bool(getattr(settings, "INTAKE_VERIFICATION_REQUIRED", True)) and bool(
+        MEANS_TESTED.intersection(application.programmes)
+    )
+    return {
+        "verification_required": required,
+        "verification_report_made": required
+        and VerificationReport.objects.filter(application=application).exists(),
+    }
+
+
 def proposal_entry(result: dict[str, Any], programme: str) -> dict[str, Any]:
     """One programme of the engine's result as stored on the case: eligible and amount; for
     temporary assistance (one-off) also the engine's reasons and whether the amount is above the
@@ -295,7 +315,10 @@ def application_give_initial_opinion(
         application=application,
         action=Action.GIVE_INITIAL_OPINION,
         permission=Permission.INTAKE_PROPOSE,
-        facts={"initial_opinion_favourable": favourable},
+        facts={
+            "initial_opinion_favourable": favourable,
+            **verification_facts(application),
+        },
     )
     opinion = text_required(opinion, field="opinion", message="请填写初审意见")
     situation = {**application.situation, "month": facts.today.strftime("%Y-%m")}

@@ -477,6 +477,16 @@ def test_the_initial_opinion_waits_for_the_community_review_result() -> None:
     assert check("give_initial_opinion", CASEWORKER_A) == ["初审意见须写明同意或不同意"]
 
 
+def test_a_means_tested_application_needs_its_verification_report_first() -> None:
+    unchecked = facts(FAVOURABLE, verification_required=True)
+    assert check("give_initial_opinion", unchecked) == [
+        "尚未生成家庭经济状况核对报告（逢进必核），不能提出初审意见：请在核对页面登记授权并发起核对"
+    ]
+    checked = facts(FAVOURABLE, verification_required=True, verification_report_made=True)
+    assert check("give_initial_opinion", checked) == []
+    assert check("give_initial_opinion", facts(FAVOURABLE)) == []  # not required
+
+
 def test_the_limit_is_extended_from_30_to_45_working_days_exactly_once() -> None:
     # given: accepted on Thursday 2026-09-24, before Mid-autumn and National Day
     accepted_on = D(2026, 9, 24)

@@ -65,6 +65,10 @@ class CaseFacts:
     community_review_started: bool = False
     community_review_recorded: bool = False
     initial_opinion_favourable: bool | None = None
+    # 逢进必核: the application asks for a means-tested programme and verification is required,
+    # and whether a verification report has been made for it.
+    verification_required: bool = False
+    verification_report_made: bool = False
     notice_started_on: dt.date | None = None
     objection_open: bool = False
     refusal_reasons: str | None = None
@@ -181,6 +185,10 @@ def _initial_opinion(action: Action, facts: CaseFacts) -> list[str]:
         problems.append("民主评议结果尚未登记，不能提出初审意见")
     if facts.initial_opinion_favourable is None:
         problems.append("初审意见须写明同意或不同意")
+    if facts.verification_required and not facts.verification_report_made:
+        problems.append(
+            "尚未生成家庭经济状况核对报告（逢进必核），不能提出初审意见：请在核对页面登记授权并发起核对"
+        )
     return problems
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
 from doudi.accounts.tests.fixtures import make_staff
+from doudi.core.exceptions import ApplicationError
 from doudi.core.models import AuditEvent
 from doudi.intake import services as intake
 from doudi.verification import services
@@ -120,3 +121,99 @@ def test_the_step_without_the_right_to_request_leaves_the_report_to_the_centre(
     assert application.status == "verifying"
     assert VerificationConsent.objects.filter(application=application).count() == 3
     assert VerificationReport.objects.count() == 0
+
+
+def test_without_a_report_the_initial_opinion_waits_and_then_goes_ahead(
+    caseworker, lin_household, data_dir, settings
+):
+    application = apply(caseworker, lin_household)  # consents already taken over
+    spouse = VerificationConsent.objects.get(application=application, person__name="陈秀英")
+    with on("2026-11-02"):
+        services.consent_withdraw(actor=caseworker, consent=spouse, reason="本人撤回授权")
+    application = started(caseworker, application)
+    with on("2026-11-05"):
+        application = intake.application_record_home_visit(
+            actor=caseworker,
+            application=application,
+            investigators=["吴航经办", "兴华社区主任"],
+            record_signed=True,
+            photos=2,
+        )
+        before = (application.status, application.version, application.events.count())
+        with pytest.raises(ApplicationError) as refusal:
+            intake.application_give_initial_opinion(
+                actor=caseworker, application=application, favourable=True, opinion="同意纳入"
+            )
+    assert refusal.value.message == (
+        "尚未生成家庭经济状况核对报告（逢进必核），不能提出初审意见：请在核对页面登记授权并发起核对"
+    )
+    application.refresh_from_db()
+    assert (application.status, application.version, application.events.count()) == before
+
+    # the spouse signs a new 授权书; the report is requested from the verification page
+    with on("2026-11-06"):
+        services.consent_record(
+            actor=caseworker, household=lin_household, person=spouse.person, signed_by="self"
+        )
+        services.verification_request(actor=caseworker, application=application)
+        application = intake.application_give_initial_opinion(
+            actor=caseworker, application=application, favourable=True, opinion="同意纳入"
+        )
+    assert application.status == "initial_opinion"
+
+
+def test_the_report_requirement_can_be_switched_off(caseworker, lin_household, data_dir, settings):
+    settings.INTAKE_VERIFICATION_REQUIRED = False
+    application = apply(caseworker, lin_household)
+    spouse = VerificationConsent.objects.get(application=application, person__name="陈秀英")
+    with on("2026-11-02"):
+        services.consent_withdraw(actor=caseworker, consent=spouse, reason="本人撤回授权")
+    application = started(caseworker, application)
+    with on("2026-11-05"):
+        application = intake.application_record_home_visit(
+            actor=caseworker,
+            application=application,
+            investigators=["吴航经办", "兴华社区主任"],
+            record_signed=True,
+            photos=2,
+        )
+        application = intake.application_give_initial_opinion(
+            actor=caseworker, application=application, favourable=True, opinion="同意纳入"
+        )
+    assert application.status == "initial_opinion"
+    assert VerificationReport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("programmes", "required"),
+    [
+        (["dibao"], True),
+        (["tekun"], True),
+        (["marginal_household"], True),
+        (["rigid_expenditure_household"], True),
+        (["temporary_assistance"], False),
+        (["disability_living_subsidy", "disability_care_subsidy"], False),
+        (["orphan"], False),
+        (["temporary_assistance", "dibao"], True),
+    ],
+)
+def test_only_means_tested_programmes_need_the_report(
+    programmes, required, settings, django_assert_num_queries
+):
+    from doudi.intake.models import Application
+    from doudi.intake.services.steps import verification_facts
+
+    unsaved = Application(pk=999_999, programmes=programmes)  # no report can point to it
+    if not required:  # decided without asking the database
+        with django_assert_num_queries(0):
+            assert verification_facts(unsaved) == {
+                "verification_required": False,
+                "verification_report_made": False,
+            }
+    else:
+        assert verification_facts(unsaved) == {
+            "verification_required": True,
+            "verification_report_made": False,
+        }
+    settings.INTAKE_VERIFICATION_REQUIRED = False
+    assert verification_facts(unsaved)["verification_required"] is False
