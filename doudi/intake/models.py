@@ -410,3 +410,29 @@ class OneOffGrant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_programme_display()} {self.amount} 元"
+
+
+class SituationAssessment(AppendOnlyModel):
+    """核定: the situation the initial opinion runs on, after the caseworker adopted what a
+    verification report of the application found above the declaration. The declaration itself
+    (`Application.situation`) is kept as declared. Append-only: a later assessment supersedes."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="assessments"
+    )
+    report = models.ForeignKey(
+        "verification.VerificationReport",
+        verbose_name="所依据的核对报告",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    situation = models.JSONField("核定后的家庭情况")
+    changes = models.JSONField("核定变更", default=list)  # [{name, label, declared, assessed}]
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="核定人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "收入财产核定"
+        verbose_name_plural = "收入财产核定"
+        ordering = ["created_at", "id"]

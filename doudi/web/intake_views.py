@@ -24,6 +24,7 @@ from doudi.core.models import Deadline, Division
 from doudi.intake import selectors, services
 from doudi.intake.models import Application, Channel, MaterialKind, Programme
 from doudi.intake.services._common import OBJECT_TYPE
+from doudi.intake.services.assessment import ASSESSABLE
 from doudi.intake.services.materials import PLATFORM_OBTAINED
 from doudi.intake.workflow import (
     ACTION_LABELS,
@@ -329,7 +330,18 @@ def _verification(actor: Actor, application: Application) -> dict[str, Any] | No
         if started and not reports
         else []
     )
-    return {"reports": reports, "started": started, "blockers": blockers}
+    latest = application.assessments.select_related("report", "assessed_by").order_by(
+        "-created_at", "-id"
+    )
+    return {
+        "reports": reports,
+        "started": started,
+        "blockers": blockers,
+        "assessment": latest.first(),
+        "can_assess": bool(reports)
+        and application.status in ASSESSABLE
+        and actor.can(Permission.INTAKE_PROPOSE),
+    }
 
 
 def _referrals(actor: Actor, application: Application) -> list[Any]:
@@ -473,6 +485,33 @@ def application_act(
             messages.error(request, error.message)
         else:
             messages.success(request, f"已办理：{ACTION_LABELS[Action(action)]}")
+    return redirect("web:application_detail", public_id=application.public_id)
+
+
+@require_POST
+@staff_required
+def application_adopt_verification(
+    request: HttpRequest, actor: Actor, public_id: str
+) -> HttpResponse:
+    """采用核对结果核定收入和财产 from one of the application's reports (`report`: its public id)."""
+    application = selectors.application_get(actor=actor, public_id=public_id)
+    report = verification_selectors.report_get(
+        actor=actor, public_id=request.POST.get("report", "")
+    )
+    try:
+        assessment = services.application_adopt_verification(
+            actor=actor, application=application, report=report
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"已按核对报告 {report.number} 核定 {len(assessment.changes)} 项收入或财产，"
+            "初审意见将据此测算",
+        )
     return redirect("web:application_detail", public_id=application.public_id)
 
 

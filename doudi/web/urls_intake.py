@@ -23,6 +23,11 @@ urlpatterns = [
         intake_views.material_download,
         name="material_download",
     ),
+    path(
+        "applications/<str:public_id>/assessment/",
+        intake_views.application_adopt_verification,
+        name="application_adopt_verification",
+    ),
     path("confirmations/", intake_views.confirmation_queue, name="confirmation_queue"),
     path(
         "confirmations/setting/",

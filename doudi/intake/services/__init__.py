@@ -8,6 +8,7 @@ step's deadlines, all in one transaction. Of two people acting on one case at on
 first succeeds; the other is told to reload."""
 
 from doudi.intake.services._common import CONFLICT_MESSAGE
+from doudi.intake.services.assessment import application_adopt_verification
 from doudi.intake.services.decisions import (
     application_confirm,
     application_county_review,
@@ -46,6 +47,7 @@ from doudi.intake.services.submission import (
 )
 
 __all__ = [
+    "application_adopt_verification",
     "CONFLICT_MESSAGE",
     "ConsentSpec",
     "Declaration",

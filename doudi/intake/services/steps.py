@@ -27,6 +27,7 @@ from doudi.intake.services._common import (
     _require_visible,
     _step,
 )
+from doudi.intake.services.assessment import situation_for_opinion
 from doudi.intake.services.materials import home_visit_photos
 from doudi.intake.workflow import (
     DEADLINE_RULES,
@@ -308,8 +309,9 @@ def application_give_initial_opinion(
     opinion: str,
     version: int | None = None,
 ) -> Application:
-    """初审意见: the rules engine is run on the declared situation for this month, and its
-    result for the requested programmes is stored as the proposal."""
+    """初审意见: the rules engine is run for this month on the declared situation, or on the latest
+    assessment (核定, `assessment.py`) when the caseworker adopted a verification report's
+    findings; its result for the requested programmes is stored as the proposal."""
     target, facts = _step(
         actor=actor,
         application=application,
@@ -321,8 +323,12 @@ def application_give_initial_opinion(
         },
     )
     opinion = text_required(opinion, field="opinion", message="请填写初审意见")
-    situation = {**application.situation, "month": facts.today.strftime("%Y-%m")}
-    record = evaluation_run(actor=actor.user, situation=situation, channel="intake")
+    month = facts.today.strftime("%Y-%m")
+    situation = {**application.situation, "month": month}
+    assessed, assessment = situation_for_opinion(application)
+    record = evaluation_run(
+        actor=actor.user, situation={**assessed, "month": month}, channel="intake"
+    )
     proposal = {
         programme: proposal_entry(record.result, programme) for programme in application.programmes
     }
@@ -346,6 +352,7 @@ def application_give_initial_opinion(
             "opinion": opinion,
             "evaluation_id": record.pk,
             "proposal": proposal,
+            **({"assessment_id": assessment.pk} if assessment else {}),
         },
     )
     if from_reinvestigation:

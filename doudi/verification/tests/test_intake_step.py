@@ -217,3 +217,123 @@ def test_only_means_tested_programmes_need_the_report(
         }
     settings.INTAKE_VERIFICATION_REQUIRED = False
     assert verification_facts(unsaved)["verification_required"] is False
+
+
+def _visited(caseworker, application):  # type: ignore[no-untyped-def]
+    with on("2026-11-05"):
+        return intake.application_record_home_visit(
+            actor=caseworker,
+            application=application,
+            investigators=["吴航经办", "兴华社区主任"],
+            record_signed=True,
+            photos=2,
+        )
+
+
+def test_the_caseworker_adopts_what_the_report_found_and_the_opinion_runs_on_it(
+    caseworker, lin_household, data_dir, client
+):
+    from doudi.intake.models import SituationAssessment
+    from doudi.standards.models import EvaluationRecord
+
+    # declared: the head earns 1,200 a month; the tax office shows 3,000; a car nobody declared
+    application = apply(caseworker, lin_household, take_over=False)
+    ingest_all(
+        {
+            "tax": wages(HEAD, "林建国", "1980-05-17", "3000.00"),
+            "vehicles": [
+                {
+                    "id_number": HEAD,
+                    "name": "林建国",
+                    "birth_date": "1980-05-17",
+                    "plate_number": "闽A12345",
+                    "vehicle_type": "car",
+                    "registered_on": "2021-03-01",
+                    "assessed_value": "80000.00",
+                }
+            ],
+        }
+    )
+    application = _visited(caseworker, started(caseworker, application))
+    report = VerificationReport.objects.get(application=application)
+    assert report.conclusion == "non_compliant"  # the car is over the limit of 0 vehicles
+
+    client.force_login(caseworker.user)
+    page = client.get(reverse("web:application_detail", args=[application.public_id]))
+    assert f"采用核对报告 {report.number} 核定收入和财产" in page.content.decode()
+    with on("2026-11-06"):
+        response = client.post(
+            reverse("web:application_adopt_verification", args=[application.public_id]),
+            {"report": str(report.public_id)},
+        )
+    assert response.status_code == 302
+    assessment = SituationAssessment.objects.get()
+    assert assessment.report == report
+    assert assessment.assessed_by == caseworker.user
+    assert assessment.changes == [
+        {
+            "name": "林建国",
+            "label": "工资性收入",
+            "declared": "1200.00 元/月",
+            "assessed": "3000.00 元/月",
+        },
+        {"name": "家庭", "label": "机动车辆", "declared": "0 项", "assessed": "1 项"},
+    ]
+    head = next(m for m in assessment.situation["members"] if m["relation"] == "head")
+    assert head["incomes"] == [{"type": "wage", "monthly": "3000.00", "stable": True}]
+    assert assessment.situation["assets"]["vehicles"] == 1
+    application.refresh_from_db()
+    declared_head = next(m for m in application.situation["members"] if m["relation"] == "head")
+    assert declared_head["incomes"] == [{"type": "wage", "monthly": "1200.00", "stable": True}]
+    page = client.get(reverse("web:application_detail", args=[application.public_id]))
+    assert "林建国工资性收入：申报 1200.00 元/月，核定 3000.00 元/月" in page.content.decode()
+
+    with on("2026-11-06"):
+        application = intake.application_give_initial_opinion(
+            actor=caseworker, application=application, favourable=False, opinion="车辆超限"
+        )
+    record = EvaluationRecord.objects.get(pk=application.proposal_evaluation_id)
+    evaluated_head = next(m for m in record.situation["members"] if m["relation"] == "head")
+    assert evaluated_head["incomes"] == [{"type": "wage", "monthly": "3000.00", "stable": True}]
+    assert record.situation["assets"]["vehicles"] == 1
+    assert application.proposal["dibao"]["eligible"] is False
+    opinion = application.events.get(action="give_initial_opinion")
+    assert opinion.parameters["assessment_id"] == assessment.pk
+    # the declaration on the case stays as declared
+    declared_head = next(m for m in application.situation["members"] if m["relation"] == "head")
+    assert declared_head["incomes"] == [{"type": "wage", "monthly": "1200.00", "stable": True}]
+
+
+def test_adopting_is_refused_when_nothing_is_higher_or_the_report_is_another_cases(
+    caseworker, lin_household, data_dir
+):
+    from doudi.intake.models import SituationAssessment
+
+    application = apply(caseworker, lin_household, take_over=False)
+    ingest_all({})  # every department answered, nothing about 林家
+    application = _visited(caseworker, started(caseworker, application))
+    report = VerificationReport.objects.get(application=application)
+    audit = AuditEvent.objects.count()
+    with on("2026-11-06"), pytest.raises(ApplicationError) as refusal:
+        intake.application_adopt_verification(
+            actor=caseworker, application=application, report=report
+        )
+    assert refusal.value.message == (
+        f"核对报告 {report.number} 查到的收入和财产均不高于申报，无需核定"
+    )
+    with on("2026-11-06"):
+        for membership in lin_household.memberships.filter(is_counted=True):
+            services.consent_record(
+                actor=caseworker,
+                household=lin_household,
+                person=membership.person,
+                signed_by="self",
+            )
+        standalone = services.verification_request(actor=caseworker, household=lin_household)
+        audit = AuditEvent.objects.count()
+        with pytest.raises(ApplicationError) as refusal:
+            intake.application_adopt_verification(
+                actor=caseworker, application=application, report=standalone
+            )
+    assert refusal.value.message == "该核对报告不属于本申请"
+    assert (SituationAssessment.objects.count(), AuditEvent.objects.count()) == (0, audit)

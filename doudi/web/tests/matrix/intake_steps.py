@@ -69,7 +69,33 @@ def _attach_url(ctx: dict[str, Any]) -> str:
     return f"/applications/{application_of(ctx).public_id}/materials/attach/"
 
 
+# 核定 from a verification report: the caseworker reaches the service, which refuses a report of
+# another case (the matrix's report is a standalone one) with a message and writes nothing.
+ADOPT = {
+    **dict.fromkeys(PERSONAS, 403),
+    "caseworker": 302,
+    "outsider": 404,
+    "anonymous": 302,
+}
+
+
+def _adopt_url(ctx: dict[str, Any]) -> str:
+    """The URL, after making the standalone report the body names (before the state is taken)."""
+    from doudi.web.tests.matrix.verification import _report
+
+    ctx["adopt_report"] = _report(ctx)
+    return f"/applications/{application_of(ctx).public_id}/assessment/"
+
+
 ROWS = [
+    Row(
+        "applications/<str:public_id>/assessment/",
+        "POST",
+        _adopt_url,
+        ADOPT,
+        body=lambda c: {"report": str(c["adopt_report"].public_id)},
+        writes=True,
+    ),
     Row(
         "api/applications/<public_id>/materials",
         "GET",
@@ -161,9 +187,11 @@ def state() -> tuple[int, ...]:
         ConfirmationSettingChange,
         Material,
         MaterialUse,
+        SituationAssessment,
     )
 
     return (
+        SituationAssessment.objects.count(),
         Material.objects.count(),
         MaterialUse.objects.count(),
         ConfirmationSetting.objects.filter(delegated_to_township=True).count(),
