@@ -61,6 +61,18 @@ class OneOffGrantOut(Schema):
     county_approved: bool
 
 
+class MemberFactsIn(Schema):
+    """特困 / orphan facts of one counted member (docs/intake.md)."""
+
+    person: UUID
+    supporters_unable: bool = False
+    centralised: bool = False
+    self_care_failed_items: int = 0
+    orphan_kind: str = ""
+    orphan_institution: bool = False
+    chooses_orphan_scheme: bool = True
+
+
 class ApplicationIn(Schema):
     household: UUID
     programmes: list[str]
@@ -72,6 +84,7 @@ class ApplicationIn(Schema):
     is_relative_declared: bool = False
     needs: list[str] = []
     temporary: TemporaryIn | None = None
+    member_facts: list[MemberFactsIn] = []
 
 
 class ActionIn(Schema):
@@ -341,6 +354,13 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
             temporary=services.TemporarySpec(**payload.temporary.dict())
             if payload.temporary is not None
             else None,
+            member_facts=[
+                services.MemberFacts(
+                    person=_member(household, facts.person, field=f"member_facts[{i}].person"),
+                    **facts.dict(exclude={"person"}),
+                )
+                for i, facts in enumerate(payload.member_facts)
+            ],
         ),
         is_relative_declared=payload.is_relative_declared,
         needs=payload.needs,

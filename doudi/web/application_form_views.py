@@ -71,9 +71,45 @@ def form_rows(members: list[Membership], post: Any) -> list[dict[str, Any]]:
                     }
                     for n in range(INCOME_ROWS)
                 ],
+                "supporters_unable": post.get(f"supporters_unable_{key}") == "on",
+                "centralised": post.get(f"centralised_{key}") == "on",
+                "self_care_failed_items": post.get(f"self_care_failed_items_{key}", "0"),
+                "orphan_kind": post.get(f"orphan_kind_{key}", ""),
+                "orphan_institution": post.get(f"orphan_institution_{key}") == "on",
             }
         )
     return rows
+
+
+def form_member_facts(rows: list[dict[str, Any]]) -> list[services.MemberFacts]:
+    """特困 / orphan facts of the members for whom anything was ticked or chosen."""
+    facts = []
+    for row in rows:
+        items = str(row["self_care_failed_items"]).strip() or "0"
+        if not items.isdigit():
+            raise ApplicationError(
+                "生活不能自理项数应为 0 至 6 的整数",
+                field=f"self_care_failed_items_{row['key']}",
+            )
+        if not (
+            row["supporters_unable"]
+            or row["centralised"]
+            or int(items)
+            or row["orphan_kind"]
+            or row["orphan_institution"]
+        ):
+            continue
+        facts.append(
+            services.MemberFacts(
+                person=row["membership"].person,
+                supporters_unable=row["supporters_unable"],
+                centralised=row["centralised"],
+                self_care_failed_items=int(items),
+                orphan_kind=row["orphan_kind"],
+                orphan_institution=row["orphan_institution"],
+            )
+        )
+    return facts
 
 
 def form_assets(post: Any) -> dict[str, Any]:
@@ -113,7 +149,10 @@ def form_declaration(rows: list[dict[str, Any]], post: Any) -> services.Declarat
         if income["type"] or income["amount"].strip()
     ]
     return services.Declaration(
-        incomes=incomes, assets=form_assets(post), temporary=form_temporary(post)
+        incomes=incomes,
+        assets=form_assets(post),
+        temporary=form_temporary(post),
+        member_facts=form_member_facts(rows),
     )
 
 
@@ -148,6 +187,7 @@ def form_context(post: Any, *, programmes: list[str]) -> dict[str, Any]:
         "needs": [(value, label, value in needs) for value, label in Need.choices],
         "signed_by_choices": SignedBy.choices,
         "income_types": list(INCOME_TYPES.items()),
+        "orphan_kinds": list(submission.ORPHAN_KINDS.items()),
         "assets": [(key, label, post.get(f"asset_{key}", "")) for key, label, _ in ASSETS],
         "temporary_offered": Programme.TEMPORARY_ASSISTANCE.value in programmes,
         "temporary_kinds": list(TEMPORARY_LABELS.items()),

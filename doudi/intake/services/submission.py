@@ -89,6 +89,25 @@ class IncomeSpec:
     stable: bool = True
 
 
+ORPHAN_KINDS = {"orphan": "孤儿", "unsupported_child": "事实无人抚养儿童"}
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the window records of one counted member besides the registry, for 特困 and orphan
+    support (docs/policy.md ``members[].tekun``, ``.self_care_failed_items``, ``.orphan``): no
+    legal supporter or supporters unable (judged by the caseworker, verified at the home visit),
+    集中供养, how many of the six daily activities are not achieved, and the child's orphan status."""
+
+    person: Person
+    supporters_unable: bool = False
+    centralised: bool = False
+    self_care_failed_items: int = 0
+    orphan_kind: str = ""  # "" / orphan / unsupported_child
+    orphan_institution: bool = False
+    chooses_orphan_scheme: bool = True
+
+
 @dataclass(frozen=True)
 class Declaration:
     """What the household declares besides the registry: incomes, assets and expenses."""
@@ -99,6 +118,8 @@ class Declaration:
     # 临时救助 request (docs/policy.md ``temporary``); required exactly when temporary assistance
     # is among the programmes (:func:`clean_temporary`).
     temporary: TemporarySpec | None = None
+    # 特困 / orphan facts per counted member (:class:`MemberFacts`); members without are plain.
+    member_facts: Sequence[MemberFacts] = ()
 
 
 @dataclass(frozen=True)
@@ -156,11 +177,15 @@ def declared_situation(
         by_person[income.person.pk].append(
             {"type": income.type, "monthly": str(income.monthly), "stable": income.stable}
         )
+    facts = _member_facts(declaration.member_facts, set(by_person))
     situation: dict[str, Any] = {
         "month": month,
         "region": region or household.county_code,
         "area_type": household.area_type,
-        "members": [_member_situation(m, by_person[m.person_id]) for m in counted],
+        "members": [
+            {**_member_situation(m, by_person[m.person_id]), **facts.get(m.person_id, {})}
+            for m in counted
+        ],
     }
     if declaration.assets:
         situation["assets"] = dict(declaration.assets)
@@ -169,6 +194,46 @@ def declared_situation(
     if declaration.temporary is not None:
         situation["temporary"] = temporary_situation(declaration.temporary)
     return situation
+
+
+def _member_facts(facts: Sequence[MemberFacts], counted: set[int]) -> dict[int, dict[str, Any]]:
+    """person id → the situation keys of their facts; refused for a person who is not a counted
+    member, a person given twice, a count outside 0–6 or an unknown orphan status."""
+    result: dict[int, dict[str, Any]] = {}
+    for index, fact in enumerate(facts):
+        field = f"member_facts[{index}]"
+        if fact.person.pk not in counted:
+            raise ApplicationError(
+                f"{fact.person.name}不是本家庭的共同生活家庭成员", field=f"{field}.person"
+            )
+        if fact.person.pk in result:
+            raise ApplicationError(f"{fact.person.name}的情况重复填写", field=f"{field}.person")
+        items = fact.self_care_failed_items
+        if isinstance(items, bool) or not isinstance(items, int) or not 0 <= items <= 6:
+            raise ApplicationError(
+                "生活不能自理项数应为 0 至 6 的整数", field=f"{field}.self_care_failed_items"
+            )
+        if fact.orphan_kind and fact.orphan_kind not in ORPHAN_KINDS:
+            raise ApplicationError(
+                f"孤儿身份取值无效：{fact.orphan_kind!r}，可选：孤儿、事实无人抚养儿童",
+                field=f"{field}.orphan_kind",
+            )
+        entry: dict[str, Any] = {
+            "tekun": {
+                "supporters_unable": fact.supporters_unable,
+                "centralised": fact.centralised,
+                "recognised": False,
+            },
+            "self_care_failed_items": items,
+        }
+        if fact.orphan_kind:
+            entry["orphan"] = {
+                "kind": fact.orphan_kind,
+                "institution": fact.orphan_institution,
+                "chooses_orphan_scheme": fact.chooses_orphan_scheme,
+            }
+        result[fact.person.pk] = entry
+    return result
 
 
 # -- the temporary-assistance request ----------------------------------------------------------
