@@ -25,6 +25,17 @@ def started(caseworker, application, day: str = "2026-11-03"):  # type: ignore[n
         return intake.application_start_verification(actor=caseworker, application=application)
 
 
+def _visited(caseworker, application):  # type: ignore[no-untyped-def]
+    with on("2026-11-05"):
+        return intake.application_record_home_visit(
+            actor=caseworker,
+            application=application,
+            investigators=["吴航经办", "兴华社区主任"],
+            record_signed=True,
+            photos=2,
+        )
+
+
 def test_starting_verification_takes_over_consents_and_makes_the_report(
     caseworker, lin_household, data_dir
 ):
@@ -130,15 +141,8 @@ def test_without_a_report_the_initial_opinion_waits_and_then_goes_ahead(
     spouse = VerificationConsent.objects.get(application=application, person__name="陈秀英")
     with on("2026-11-02"):
         services.consent_withdraw(actor=caseworker, consent=spouse, reason="本人撤回授权")
-    application = started(caseworker, application)
+    application = _visited(caseworker, started(caseworker, application))
     with on("2026-11-05"):
-        application = intake.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=2,
-        )
         before = (application.status, application.version, application.events.count())
         with pytest.raises(ApplicationError) as refusal:
             intake.application_give_initial_opinion(
@@ -168,15 +172,8 @@ def test_the_report_requirement_can_be_switched_off(caseworker, lin_household, d
     spouse = VerificationConsent.objects.get(application=application, person__name="陈秀英")
     with on("2026-11-02"):
         services.consent_withdraw(actor=caseworker, consent=spouse, reason="本人撤回授权")
-    application = started(caseworker, application)
+    application = _visited(caseworker, started(caseworker, application))
     with on("2026-11-05"):
-        application = intake.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=2,
-        )
         application = intake.application_give_initial_opinion(
             actor=caseworker, application=application, favourable=True, opinion="同意纳入"
         )
@@ -217,17 +214,6 @@ def test_only_means_tested_programmes_need_the_report(
         }
     settings.INTAKE_VERIFICATION_REQUIRED = False
     assert verification_facts(unsaved)["verification_required"] is False
-
-
-def _visited(caseworker, application):  # type: ignore[no-untyped-def]
-    with on("2026-11-05"):
-        return intake.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=2,
-        )
 
 
 def test_the_caseworker_adopts_what_the_report_found_and_the_opinion_runs_on_it(
