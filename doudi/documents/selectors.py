@@ -16,6 +16,7 @@ from django.utils import timezone
 from doudi.accounts.models import StaffProfile
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.models import Division, DivisionLevel
 from doudi.documents.content import (
@@ -44,7 +45,6 @@ from doudi.intake.workflow import (
     ApplicationStatus,
     NoticeMember,
     notice_entry,
-    notice_last_day,
 )
 from doudi.policy.codes import INCOME_TYPES
 from doudi.registry.models import AreaType, DisabilityType, ExclusionReason, Person, Relation

@@ -11,6 +11,7 @@ from django.http import FileResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Deadline
 from doudi.intake import selectors, services
@@ -22,7 +23,6 @@ from doudi.intake.workflow import (
     Action,
     ApplicationStatus,
     allowed_actions,
-    notice_last_day,
 )
 from doudi.registry.models import Household, Person
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
+from doudi.core.deadlines import DeadlineState, deadline_lists
 from doudi.core.exceptions import NotFound, PermissionDenied
 from doudi.core.models import Deadline, Division, DivisionLevel
 from doudi.intake.models import (
@@ -26,7 +27,7 @@ from doudi.intake.models import (
     OneOffGrant,
 )
 from doudi.intake.services._common import OBJECT_TYPE
-from doudi.intake.workflow import OPEN_STATUSES, ApplicationStatus, DeadlineState, deadline_lists
+from doudi.intake.workflow import OPEN_STATUSES, ApplicationStatus
 
 LIST_LIMIT_MAX = 200
 

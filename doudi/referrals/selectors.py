@@ -17,8 +17,8 @@ from doudi.accounts.models import Role, StaffProfile
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
+from doudi.core.deadlines import deadline_state
 from doudi.core.exceptions import NotFound
-from doudi.intake.workflow import deadline_state
 from doudi.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from doudi.registry.models import Household
 

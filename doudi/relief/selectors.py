@@ -14,10 +14,10 @@ from django.utils import timezone
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
+from doudi.core.deadlines import DeadlineState, deadline_state
 from doudi.core.exceptions import NotFound, PermissionDenied
 from doudi.intake import selectors as intake_selectors
 from doudi.intake.models import Application
-from doudi.intake.workflow import DeadlineState, deadline_state
 from doudi.relief.models import (
     AdvancePayment,
     Instalment,

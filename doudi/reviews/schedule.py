@@ -13,8 +13,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from doudi.intake.models import Entitlement
-from doudi.intake.workflow import ReviewClass, next_review_date
 from doudi.registry.models import Household
+from doudi.reviews.dates import ReviewClass, next_review_date
 from doudi.reviews.models import (
     OPEN_REVIEW_STATUSES,
     ChangeKind,

@@ -15,7 +15,9 @@ from django.urls import reverse
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.models import Deadline
-from doudi.intake.workflow import DEADLINE_RULES
+from doudi.intake.workflow import DEADLINE_RULES as INTAKE_RULES
+from doudi.relief.dates import DEADLINE_RULES as RELIEF_RULES
+from doudi.reviews.dates import DEADLINE_RULES as REVIEW_RULES
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,11 @@ OWNERS: dict[str, DeadlineOwner] = {
     ),
 }
 
-KIND_LABELS = {code: rule.label for code, rule in DEADLINE_RULES.items()} | {
+KIND_LABELS = {
+    code: rule.label
+    for rules in (INTAKE_RULES, REVIEW_RULES, RELIEF_RULES)
+    for code, rule in rules.items()
+} | {
     "referral_answer": "协同部门答复转介",
     "verification_sign": "核对中心签发核对报告",
 }

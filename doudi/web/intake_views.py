@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline, Division
 from doudi.intake import selectors, services
@@ -33,7 +34,6 @@ from doudi.intake.workflow import (
     Action,
     ApplicationStatus,
     allowed_actions,
-    notice_last_day,
 )
 from doudi.registry.models import Membership
 from doudi.verification import selectors as verification_selectors

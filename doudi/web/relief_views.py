@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
+from doudi.core.deadlines import deadline_state
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.money import format_yuan
 from doudi.intake import selectors as intake_selectors
-from doudi.intake.workflow import deadline_state
 from doudi.relief import selectors, services
 from doudi.relief.models import AdvancePayment
 from doudi.relief.selectors import ADVANCE_STATE_LABELS

@@ -18,9 +18,9 @@ from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Division
 from doudi.intake.models import Programme
 from doudi.intake.services import Declaration, IncomeSpec
-from doudi.intake.workflow import ReviewClass, tekun_stop_notice_end
 from doudi.registry.models import Membership
 from doudi.reviews import selectors, services
+from doudi.reviews.dates import ReviewClass, tekun_stop_notice_end
 from doudi.reviews.models import (
     ChangeKind,
     EntitlementChange,

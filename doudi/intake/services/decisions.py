@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.benefits.months import payment_start_month
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, PermissionDenied, text_required
 from doudi.core.models import Division, DivisionLevel
@@ -30,10 +31,7 @@ from doudi.intake.services._common import (
     _open,
     _step,
 )
-from doudi.intake.workflow import (
-    Action,
-    payment_start_month,
-)
+from doudi.intake.workflow import Action
 
 
 def _first_of_next_month(day: dt.date) -> dt.date:

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError, text_required
 from doudi.intake.models import (
     Application,
@@ -29,11 +30,7 @@ from doudi.intake.services._common import (
 )
 from doudi.intake.services.assessment import situation_for_opinion
 from doudi.intake.services.materials import home_visit_photos
-from doudi.intake.workflow import (
-    DEADLINE_RULES,
-    Action,
-    notice_last_day,
-)
+from doudi.intake.workflow import DEADLINE_RULES, Action
 from doudi.standards.engine import evaluation_run
 from doudi.verification import services as verification
 from doudi.verification.models import VerificationReport

@@ -16,6 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from doudi.benefits.months import payment_start_month
+from doudi.core import deadlines as core_deadlines
+from doudi.core.deadlines import DeadlineResult, deadline_for
 from doudi.core.idcard import mask
 from doudi.core.tests.purity import REPOSITORY, django_modules_loaded_by, modules_importing_django
 from doudi.core.workdays import WorkdayCalendar
@@ -28,30 +31,21 @@ from doudi.intake.workflow import (
     ActionNotPermitted,
     ApplicationStatus,
     CaseFacts,
-    DeadlineResult,
     NoticeEntry,
     NoticeMember,
-    ReviewClass,
     TransitionNotAllowed,
-    advance_payment_allowed,
     allowed_actions,
     attempt,
     check,
-    deadline_for,
-    deadline_lists,
-    deadline_state,
-    next_review_date,
     next_status,
     notice_entry,
     overall_deadline,
-    paperwork_due,
-    payment_start_month,
-    phase_out_months,
-    tekun_stop_month,
-    tekun_stop_notice_end,
 )
+from doudi.relief.dates import DEADLINE_RULES as RELIEF_RULES
+from doudi.reviews.dates import DEADLINE_RULES as REVIEW_RULES
 
 CAL = WorkdayCalendar()
+RULES = {**workflow.DEADLINE_RULES, **REVIEW_RULES, **RELIEF_RULES}
 D = dt.date
 
 # The labels staff read, written out here so that a changed label fails a test.
@@ -309,7 +303,7 @@ def test_an_objection_leads_to_reinvestigation_and_a_new_notice() -> None:
         "public_notice",
         "awaiting_confirmation",
     ]
-    assert deadline_for("reinvestigation", D(2026, 9, 29), CAL).date == D(2026, 10, 26)
+    assert deadline_for(RULES["reinvestigation"], D(2026, 9, 29), CAL).date == D(2026, 10, 26)
 
 
 def test_refusal_after_the_notice_needs_written_reasons() -> None:
@@ -528,7 +522,7 @@ def test_the_limit_is_extended_from_30_to_45_working_days_exactly_once() -> None
     ],
 )
 def test_deadlines_around_the_2026_holidays(rule, start, due) -> None:
-    assert deadline_for(rule, start, CAL) == DeadlineResult(due, False, (), rule)
+    assert deadline_for(RULES[rule], start, CAL) == DeadlineResult(due, False, (), rule)
 
 
 def test_a_deadline_into_2027_is_provisional() -> None:
@@ -539,7 +533,8 @@ def test_a_deadline_into_2027_is_provisional() -> None:
 
 
 def test_every_rule_names_its_source_and_unit() -> None:
-    rules = workflow.DEADLINE_RULES
+    # Each context declares its own rules; together they name every kind of deadline.
+    rules = RULES
     assert {code: (rule.days, rule.unit) for code, rule in rules.items()} == {
         "verification_start": (0, "working_days"),
         "investigation": (15, "working_days"),
@@ -554,46 +549,6 @@ def test_every_rule_names_its_source_and_unit() -> None:
         "advance_paperwork": (10, "working_days"),
     }
     assert all("POLICY.md §" in rule.source for rule in rules.values())
-
-
-@pytest.mark.parametrize(
-    ("_case", "today", "expected"),
-    [
-        ("five working days left", D(2026, 9, 24), "on_time"),
-        ("two working days left over the holiday", D(2026, 9, 30), "due_soon"),
-        ("three working days left", D(2026, 9, 29), "due_soon"),
-        ("due today", D(2026, 10, 9), "due_soon"),
-        ("the day after", D(2026, 10, 10), "overdue"),
-    ],
-)
-def test_deadline_state_counts_working_days_left(_case, today, expected) -> None:
-    assert deadline_state(D(2026, 10, 9), today, CAL) == expected
-
-
-def test_due_soon_threshold_is_a_parameter() -> None:
-    assert (
-        deadline_state(D(2026, 10, 9), D(2026, 9, 24), CAL, due_soon_working_days=5) == "due_soon"
-    )
-
-
-def test_deadline_lists_group_per_owner_earliest_first() -> None:
-    entries = [
-        ("王芳", "case-3", D(2026, 10, 10)),
-        ("王芳", "case-6", D(2026, 10, 12)),
-        ("王芳", "case-1", D(2026, 9, 28)),
-        ("李强", "case-2", D(2026, 12, 1)),
-        ("王芳", "case-4", D(2026, 10, 8)),
-        ("李强", "case-5", D(2026, 10, 9)),
-    ]
-    assert deadline_lists(entries, D(2026, 9, 30), CAL) == {
-        "王芳": {"overdue": ["case-1"], "due_soon": ["case-4", "case-3"]},
-        "李强": {"overdue": [], "due_soon": ["case-5"]},
-    }
-
-
-def test_payment_starts_the_month_after_confirmation() -> None:
-    assert payment_start_month(D(2026, 12, 31)) == (2027, 1)
-    assert payment_start_month(D(2026, 3, 6)) == (2026, 4)
 
 
 # -- publication -----------------------------------------------------------------------------
@@ -646,77 +601,6 @@ def test_an_unknown_programme_or_no_members_is_an_error() -> None:
         _entry("dibao", [], D(2026, 3, 2))
 
 
-# -- dynamic management and temporary assistance ---------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("household_class", "last_review", "due"),
-    [
-        (ReviewClass.STABLE, D(2026, 3, 15), D(2027, 3, 15)),
-        (ReviewClass.UNSTABLE_WITH_LABOUR_CAPACITY, D(2026, 8, 31), D(2027, 2, 28)),
-        ("unstable_with_labour_capacity", D(2027, 8, 31), D(2028, 2, 29)),
-    ],
-)
-def test_reviews_are_yearly_or_half_yearly(household_class, last_review, due) -> None:
-    assert next_review_date(household_class, last_review) == due
-
-
-def test_review_intervals_are_parameters() -> None:
-    quarterly = {"unstable_with_labour_capacity": 3}
-    assert next_review_date("unstable_with_labour_capacity", D(2026, 11, 30), quarterly) == D(
-        2027, 2, 28
-    )
-    with pytest.raises(KeyError):
-        next_review_date("stable", D(2026, 1, 1), quarterly)
-
-
-def test_phase_out_runs_six_to_twelve_months_from_the_next_month() -> None:
-    assert phase_out_months(D(2026, 11, 20), 6) == [
-        (2026, 12),
-        (2027, 1),
-        (2027, 2),
-        (2027, 3),
-        (2027, 4),
-        (2027, 5),
-    ]
-    assert len(phase_out_months(D(2026, 11, 20), 12)) == 12
-    with pytest.raises(ValueError, match="^渐退期须为6至12个月，不能为5个月$"):
-        phase_out_months(D(2026, 11, 20), 5)
-
-
-def test_tekun_termination_notice_is_seven_days_and_support_stops_next_month() -> None:
-    assert tekun_stop_notice_end(D(2026, 12, 28)) == D(2027, 1, 4)
-    assert tekun_stop_month(D(2027, 1, 5)) == (2027, 2)
-    assert tekun_stop_month(D(2026, 12, 15)) == (2027, 1)
-
-
-@pytest.mark.parametrize(
-    ("amount", "allowed"),
-    [(Decimal("4999.99"), True), (Decimal("5000"), True), (Decimal("5000.01"), False)],
-)
-def test_advance_payment_up_to_the_township_limit(amount, allowed) -> None:
-    assert advance_payment_allowed(amount, Decimal("5000")) is allowed
-
-
-def test_advance_payment_refuses_bad_amounts() -> None:
-    with pytest.raises(ValueError, match="^先行救助金额必须大于0$"):
-        advance_payment_allowed(Decimal("0"), Decimal("5000"))
-    with pytest.raises(ValueError, match="^乡镇审批额度不能为负数$"):
-        advance_payment_allowed(Decimal("1"), Decimal("-1"))
-    with pytest.raises(TypeError, match="^金额必须是 Decimal$"):
-        advance_payment_allowed(500.0, Decimal("5000"))  # type: ignore[arg-type]
-
-
-def test_advance_paperwork_is_due_in_working_days() -> None:
-    assert workflow.ADVANCE_PAPERWORK_WORKING_DAYS == 10
-    assert paperwork_due(D(2026, 9, 30), 10, CAL) == DeadlineResult(
-        D(2026, 10, 20), False, (), "advance_paperwork"
-    )
-    assert paperwork_due(D(2026, 12, 30), 3, CAL) == DeadlineResult(
-        D(2027, 1, 4), True, (2027,), "advance_paperwork"
-    )
-
-
 # -- properties, doctests, purity ------------------------------------------------------------
 
 
@@ -734,7 +618,7 @@ def test_no_sequence_of_actions_escapes_the_enum_or_a_final_status(actions) -> N
         assert previous not in FINAL_STATUSES or status == previous
 
 
-@pytest.mark.parametrize("module", [workflow.states, workflow.deadlines])
+@pytest.mark.parametrize("module", [workflow.states, workflow.deadlines, core_deadlines])
 def test_the_docstring_examples_hold(module) -> None:
     assert doctest.testmod(module).failed == 0
 

@@ -20,7 +20,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from doudi.intake.workflow.deadlines import DEADLINE_RULES, notice_last_day
+from doudi.core.deadlines import notice_last_day
+from doudi.intake.workflow.deadlines import DEADLINE_RULES
 from doudi.intake.workflow.states import Action, ApplicationStatus, next_status
 
 # Role codes and levels, as in doudi.accounts.models.Role and core.models.DivisionLevel.

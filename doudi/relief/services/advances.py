@@ -20,8 +20,9 @@ from doudi.core.id_protection import id_number_hash
 from doudi.core.models import Deadline
 from doudi.core.money import format_yuan
 from doudi.intake.models import Application, Programme
-from doudi.intake.workflow import ApplicationStatus, advance_payment_allowed, paperwork_due
+from doudi.intake.workflow import ApplicationStatus
 from doudi.registry.models import Membership, Person
+from doudi.relief.dates import advance_payment_allowed, paperwork_due
 from doudi.relief.models import AdvancePayment, EntryKind, LedgerEntry, ReserveFund
 from doudi.relief.services._common import (
     ADVANCE_DEADLINE_KIND,

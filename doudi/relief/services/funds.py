@@ -16,8 +16,8 @@ from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.models import Division, DivisionLevel
 from doudi.core.money import format_yuan, parse_yuan, quantize_yuan
-from doudi.intake.workflow import ADVANCE_PAPERWORK_WORKING_DAYS
 from doudi.policy.system import tax_benefit_system
+from doudi.relief.dates import ADVANCE_PAPERWORK_WORKING_DAYS
 from doudi.relief.models import EntryKind, LedgerEntry, Reconciliation, ReserveFund
 from doudi.relief.services._common import (
     amount_parse,

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.benefits.months import payment_start_month
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.intake.models import ConfirmationSetting
-from doudi.intake.workflow import decider_problems, payment_start_month
+from doudi.intake.workflow import decider_problems
 from doudi.registry.models import Household
 from doudi.reviews.models import ReviewCase, ReviewEvent, ReviewStatus
 

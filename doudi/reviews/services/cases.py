@@ -20,8 +20,9 @@ from doudi.core.exceptions import ApplicationError, text_required
 from doudi.core.models import Deadline
 from doudi.intake.models import Programme
 from doudi.intake.services import Declaration, declared_situation
-from doudi.intake.workflow import DEADLINE_RULES, tekun_stop_notice_end
 from doudi.registry.models import Household
+from doudi.reviews.dates import DEADLINE_RULES as REVIEW_DEADLINE_RULES
+from doudi.reviews.dates import tekun_stop_notice_end
 from doudi.reviews.models import (
     OPEN_REVIEW_STATUSES,
     ChangeKind,
@@ -403,7 +404,7 @@ def review_record_objection(
         kind="tekun_stop_reinvestigation",
         region_code=review.village_code,
         start_date=day,
-        working_days=DEADLINE_RULES["tekun_stop_reinvestigation"].days,
+        working_days=REVIEW_DEADLINE_RULES["tekun_stop_reinvestigation"].days,
     )
     return review
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, text_required
 from doudi.intake.models import Entitlement, Programme
-from doudi.intake.workflow import phase_out_months, tekun_stop_notice_end
+from doudi.reviews.dates import phase_out_months, tekun_stop_notice_end
 from doudi.reviews.models import ChangeKind, EntitlementChange, ReviewCase, ReviewStatus
 from doudi.reviews.schedule import covered_entitlements
 from doudi.reviews.services._common import (
