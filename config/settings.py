@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "doudi.accounts",
     "doudi.registry",
     "doudi.standards",
+    "doudi.benefits",
     "doudi.intake",
     "doudi.referrals",
     "doudi.relief",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from doudi import programmes
 from doudi.accounts.models import StaffProfile
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
@@ -36,17 +37,18 @@ from doudi.documents.content import (
     RefusalNotice,
 )
 from doudi.intake import selectors as intake_selectors
-from doudi.intake.models import Application, Channel, Need, Programme, SignedBy
+from doudi.intake.models import Application, Channel, Need, SignedBy
 from doudi.intake.workflow import (
     DEADLINE_RULES,
     NOTICE_STATUSES,
-    PUBLISHED_PROGRAMMES,
     Action,
     ApplicationStatus,
     NoticeMember,
     notice_entry,
 )
 from doudi.policy.codes import INCOME_TYPES
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
+from doudi.programmes import Programme
 from doudi.registry.models import AreaType, DisabilityType, ExclusionReason, Person, Relation
 
 ASSET_LABELS = {
@@ -167,7 +169,7 @@ def _submitted_on(application: Application) -> dt.date:
 
 
 def _programme_labels(programmes: list[str]) -> tuple[str, ...]:
-    labels = dict(Programme.choices)
+    labels = dict(PROGRAMME_CHOICES)
     return tuple(labels.get(p, p) for p in programmes)
 
 
@@ -293,7 +295,7 @@ def decision_notice_content(*, actor: Actor, application: Application) -> Decisi
         raise ApplicationError(
             f"该申请当前状态为“{status}”，尚未审核确认，没有审核确认通知书", field="kind"
         )
-    labels = dict(Programme.choices)
+    labels = dict(PROGRAMME_CHOICES)
     lines = tuple(
         DecisionLine(
             programme=labels.get(e.programme, e.programme),
@@ -410,7 +412,7 @@ def notice_sheet_content(
             continue
         for programme in application.programmes:
             proposed = application.proposal.get(programme, {})
-            if programme not in PUBLISHED_PROGRAMMES or not proposed.get("eligible"):
+            if programme not in programmes.PUBLISHED_IN_NOTICE or not proposed.get("eligible"):
                 continue
             entry = notice_entry(
                 programme,

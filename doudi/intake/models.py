@@ -1,8 +1,8 @@
 """Applications for assistance and their way to a decision (docs/intake.md, docs/workflow.md).
 
 The statuses, transitions, guards and time limits are the pure package :mod:`.workflow`; these
-tables only persist a case, its consents, its append-only events and the entitlements a
-confirmation creates."""
+tables only persist a case, its consents and its append-only events. What a confirmation grants
+(entitlements, one-off grants) belongs to :mod:`doudi.benefits`."""
 
 from __future__ import annotations
 
@@ -10,21 +10,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from doudi.core.models import AppendOnlyModel, BaseModel
 from doudi.intake.workflow import STATUS_LABELS, ApplicationStatus
-
-
-class Programme(models.TextChoices):
-    DIBAO = "dibao", "最低生活保障（低保）"
-    TEKUN = "tekun", "特困人员救助供养"
-    MARGINAL_HOUSEHOLD = "marginal_household", "低保边缘家庭"
-    RIGID_EXPENDITURE_HOUSEHOLD = "rigid_expenditure_household", "刚性支出困难家庭"
-    TEMPORARY_ASSISTANCE = "temporary_assistance", "临时救助"
-    DISABILITY_LIVING_SUBSIDY = "disability_living_subsidy", "困难残疾人生活补贴"
-    DISABILITY_CARE_SUBSIDY = "disability_care_subsidy", "重度残疾人护理补贴"
-    ORPHAN = "orphan", "孤儿基本生活费"
 
 
 class Channel(models.TextChoices):
@@ -203,39 +191,6 @@ class CaseEvent(AppendOnlyModel):
         ordering = ["created_at", "id"]
 
 
-class Entitlement(BaseModel):
-    """A monthly benefit created by a confirmed decision, from the month after confirmation."""
-
-    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
-    application = models.ForeignKey(
-        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="entitlements"
-    )
-    household = models.ForeignKey(
-        "registry.Household",
-        verbose_name="家庭",
-        on_delete=models.PROTECT,
-        related_name="entitlements",
-    )
-    programme = models.CharField("救助项目", max_length=32, choices=Programme.choices)
-    monthly_amount = models.DecimalField("月保障金额", max_digits=12, decimal_places=2)
-    from_month = models.DateField("起始月份", help_text="该月第一日")
-    to_month = models.DateField("终止月份", null=True, blank=True)
-    county_code = models.CharField("县", max_length=6, db_index=True)
-    township_code = models.CharField("乡镇", max_length=9, db_index=True)
-
-    class Meta:
-        verbose_name = "救助待遇"
-        verbose_name_plural = "救助待遇"
-        ordering = ["from_month", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["household", "programme"],
-                condition=Q(to_month__isnull=True),
-                name="entitlement_one_open_per_programme",
-            )
-        ]
-
-
 class ConfirmationSetting(BaseModel):
     """Per county: whether confirmation (审核确认) is delegated to the townships."""
 
@@ -361,55 +316,6 @@ class MaterialUse(BaseModel):
                 fields=["material", "application"], name="material_use_once_per_application"
             )
         ]
-
-
-class OneOffGrant(BaseModel):
-    """一次性救助: the one-off amount a confirmed decision grants (temporary assistance).
-
-    Monthly programmes become :class:`Entitlement` rows; a one-off programme becomes one grant,
-    at most one per application and programme (the database refuses a second: never paid
-    twice). ``county_approved``: the amount was above the township approval limit
-    (``requires_county_approval``), so a county approver confirmed it."""
-
-    public_id = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
-    application = models.ForeignKey(
-        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="one_off_grants"
-    )
-    household = models.ForeignKey(
-        "registry.Household",
-        verbose_name="家庭",
-        on_delete=models.PROTECT,
-        related_name="one_off_grants",
-    )
-    programme = models.CharField("救助项目", max_length=32, choices=Programme.choices)
-    amount = models.DecimalField("救助金额", max_digits=12, decimal_places=2)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审批人", on_delete=models.PROTECT, related_name="+"
-    )
-    approved_month = models.DateField("审批月份", help_text="该月第一日")
-    requires_county_approval = models.BooleanField("超过乡镇（街道）审批额度", default=False)
-    county_approved = models.BooleanField("县级审批", default=False)
-    county_code = models.CharField("县", max_length=6, db_index=True)
-    township_code = models.CharField("乡镇", max_length=9, db_index=True)
-    village_code = models.CharField("村（社区）代码", max_length=12, db_index=True)
-
-    class Meta:
-        verbose_name = "一次性救助"
-        verbose_name_plural = "一次性救助"
-        ordering = ["approved_month", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "programme"], name="one_off_grant_once_per_programme"
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="one_off_grant_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(requires_county_approval=False) | Q(county_approved=True),
-                name="one_off_grant_above_limit_county_approved",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_programme_display()} {self.amount} 元"
 
 
 class SituationAssessment(AppendOnlyModel):

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.benefits import selectors as benefits
+from doudi.benefits.models import Entitlement, OneOffGrant
 from doudi.core.calendar import workday_calendar_get
 from doudi.core.deadlines import DeadlineState, deadline_lists
 from doudi.core.exceptions import NotFound, PermissionDenied
@@ -22,9 +24,7 @@ from doudi.intake.models import (
     CaseEvent,
     ConfirmationSetting,
     ConfirmationSettingChange,
-    Entitlement,
     Material,
-    OneOffGrant,
 )
 from doudi.intake.services._common import OBJECT_TYPE
 from doudi.intake.workflow import OPEN_STATUSES, ApplicationStatus
@@ -71,13 +71,13 @@ def application_deadlines(*, actor: Actor, application: Application) -> QuerySet
 
 def application_entitlements(*, actor: Actor, application: Application) -> QuerySet[Entitlement]:
     application_get(actor=actor, public_id=application.public_id)
-    return application.entitlements.order_by("id")
+    return benefits.entitlements_of_application(application=application)
 
 
 def application_one_off_grants(*, actor: Actor, application: Application) -> QuerySet[OneOffGrant]:
     """The one-off grants (一次性救助) a confirmation of this application made."""
     application_get(actor=actor, public_id=application.public_id)
-    return application.one_off_grants.select_related("approved_by").order_by("id")
+    return benefits.one_off_grants_of_application(application=application)
 
 
 def application_due_lists(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from doudi.programmes import CATALOGUE
+
 # 收入类型 (民发〔2021〕57号 第十一条、第十二条; POLICY.md §2.4). "counted" types enter family
 # income; "excluded" types never do; "basic_pension" depends on the dated parameter
 # dibao.exclude_basic_pension (excluded during the 十四五 period).
@@ -120,18 +122,10 @@ RELATIONS = (
     "other_relative",
 )
 
-# Programme keys (GLOSSARY.md), in the order they appear in every output.
+# Programme keys (GLOSSARY.md) and labels, in the order they appear in every output: the one
+# catalogue, doudi.programmes.
 PROGRAMMES: Mapping[str, str] = MappingProxyType(
-    {
-        "dibao": "最低生活保障",
-        "tekun": "特困人员救助供养",
-        "marginal_household": "低保边缘家庭",
-        "rigid_expenditure_household": "刚性支出困难家庭",
-        "temporary_assistance": "临时救助",
-        "disability_living_subsidy": "困难残疾人生活补贴",
-        "disability_care_subsidy": "重度残疾人护理补贴",
-        "orphan": "孤儿、事实无人抚养儿童基本生活保障",
-    }
+    {str(key): spec.label for key, spec in CATALOGUE.items()}
 )
 
 

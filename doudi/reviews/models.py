@@ -1,7 +1,7 @@
 """Tables of dynamic management (动态管理, POLICY.md §2.8, §2.9, §3.5; docs/reviews.md).
 
 A :class:`ReviewCase` re-assesses a household that holds entitlements; deciding it writes
-:class:`EntitlementChange` rows (append-only) and adjusts the intake app's ``Entitlement`` rows:
+:class:`EntitlementChange` rows (append-only) and adjusts the ``benefits.Entitlement`` rows:
 an open one is closed by setting its ``to_month`` and a new one is opened. An amount or a start
 month already written is never changed."""
 
@@ -207,13 +207,13 @@ class EntitlementChange(RegionCodes, AppendOnlyModel):
     programme = models.CharField("救助项目", max_length=32)
     kind = models.CharField("变更类型", max_length=16, choices=ChangeKind.choices)
     old_entitlement = models.ForeignKey(
-        "intake.Entitlement",
+        "benefits.Entitlement",
         verbose_name="原待遇",
         on_delete=models.PROTECT,
         related_name="+",
     )
     new_entitlement = models.ForeignKey(
-        "intake.Entitlement",
+        "benefits.Entitlement",
         verbose_name="新待遇",
         null=True,
         blank=True,

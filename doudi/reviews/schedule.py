@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from doudi.intake.models import Entitlement
+from doudi.benefits import selectors as benefits
+from doudi.benefits.models import Entitlement
 from doudi.registry.models import Household
 from doudi.reviews.dates import ReviewClass, next_review_date
 from doudi.reviews.models import (
@@ -50,8 +51,7 @@ def covered_entitlements(household: Household) -> dict[str, tuple[Entitlement, b
     """Programme → (entitlement, is_suspended): the open entitlements, and for a programme
     without one whose latest change was a suspension, the suspended entitlement."""
     found: dict[str, tuple[Entitlement, bool]] = {
-        e.programme: (e, False)
-        for e in Entitlement.objects.filter(household=household, to_month__isnull=True)
+        e.programme: (e, False) for e in benefits.entitlements_open_for(household=household)
     }
     latest: dict[str, EntitlementChange] = {}
     for change in (

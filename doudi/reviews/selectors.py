@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.benefits import selectors as benefits
 from doudi.core.exceptions import NotFound
-from doudi.intake.models import Entitlement
 from doudi.registry.models import Household
 from doudi.reviews.models import (
     OPEN_REVIEW_STATUSES,
@@ -77,11 +77,7 @@ def entitlement_history(*, actor: Actor, household: Household) -> dict[str, Any]
     change reports and review cases."""
     household_visible(actor=actor, public_id=household.public_id)
     return {
-        "entitlements": list(
-            Entitlement.objects.filter(household=household)
-            .select_related("application")
-            .order_by("programme", "from_month", "id")
-        ),
+        "entitlements": list(benefits.entitlements_of_household(household=household)),
         "changes": list(
             EntitlementChange.objects.filter(household=household)
             .select_related("decided_by", "review", "old_entitlement", "new_entitlement")

@@ -25,13 +25,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from doudi.accounts.scoping import LEVEL_FIELDS, Actor
+from doudi.benefits.models import Entitlement
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.models import Division, DivisionLevel
 from doudi.core.models.divisions import LEVEL_DEPTH
 from doudi.exchange.selectors import feed_snapshots_latest
 from doudi.exchange.store import snapshot_path
-from doudi.intake.models import Entitlement, Programme
+from doudi.programmes import KEYS as PROGRAMME_KEYS
 from doudi.registry.models import Household, Membership
 from doudi.verification import access
 from doudi.verification import sources as S
@@ -111,7 +112,7 @@ def _month(month: str | None) -> str:
 
 def _programme(programme: str | None) -> str:
     programme = (programme or "").strip()
-    if programme and programme not in Programme.values:
+    if programme and programme not in PROGRAMME_KEYS:
         raise ApplicationError(f"救助项目取值无效：{programme!r}", field="programme")
     return programme
 

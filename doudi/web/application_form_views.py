@@ -20,9 +20,12 @@ from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Division
 from doudi.intake import services
-from doudi.intake.models import Application, Channel, Need, Programme, SignedBy
+from doudi.intake.models import Application, Channel, Need, SignedBy
 from doudi.intake.services import submission
 from doudi.policy.codes import INCOME_TYPES, TEMPORARY_LABELS
+from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
+from doudi.programmes import KEYS as PROGRAMME_KEYS
 from doudi.registry import selectors as registry_selectors
 from doudi.registry.models import Household, Membership
 from doudi.web.views import staff_required
@@ -37,9 +40,7 @@ ASSETS = [
 CROSS_REGION_SESSION_KEY = "cross_region_household"
 RECEIPT_SESSION_KEY = "cross_region_receipt"
 CROSS_REGION_PROGRAMMES = [
-    p
-    for p in Programme.values
-    if p in submission.CROSS_REGION_PROGRAMMES or p in submission.EMERGENCY_PLACE_PROGRAMMES
+    p for p in PROGRAMME_KEYS if p in CROSS_REGION or p in AT_EMERGENCY_PLACE
 ]
 
 
@@ -181,7 +182,7 @@ def form_context(post: Any, *, programmes: list[str]) -> dict[str, Any]:
     return {
         "programmes": [
             (value, label, value in chosen)
-            for value, label in Programme.choices
+            for value, label in PROGRAMME_CHOICES
             if value in programmes
         ],
         "needs": [(value, label, value in needs) for value, label in Need.choices],
@@ -266,7 +267,7 @@ def application_new(request: HttpRequest, actor: Actor, public_id: str) -> HttpR
         actor,
         household,
         rows,
-        programmes=list(Programme.values),
+        programmes=list(PROGRAMME_KEYS),
         back_url=reverse("web:household_detail", args=[household.public_id]),
     )
 

@@ -23,7 +23,7 @@ from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline, Division
 from doudi.intake import selectors, services
-from doudi.intake.models import Application, Channel, MaterialKind, Programme
+from doudi.intake.models import Application, Channel, MaterialKind
 from doudi.intake.services._common import OBJECT_TYPE
 from doudi.intake.services.assessment import ASSESSABLE
 from doudi.intake.services.materials import PLATFORM_OBTAINED
@@ -35,6 +35,7 @@ from doudi.intake.workflow import (
     ApplicationStatus,
     allowed_actions,
 )
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.registry.models import Membership
 from doudi.verification import selectors as verification_selectors
 from doudi.verification import services as verification_services
@@ -42,7 +43,7 @@ from doudi.web.exports import Column, wants_xlsx, xlsx_response
 from doudi.web.views import staff_required
 
 WORKLIST_PAGE_SIZE = 50
-PROGRAMME_LABELS = dict(Programme.choices)
+PROGRAMME_LABELS = dict(PROGRAMME_CHOICES)
 OVERALL_KINDS = ("overall", "overall_extended")
 
 # Who may offer an action on the case page. The service still decides (and refuses with its own

@@ -17,9 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.core.exceptions import ApplicationError, NotFound
-from doudi.intake.models import Need, Programme, SignedBy
+from doudi.intake.models import Need, SignedBy
 from doudi.portal import selectors, services
 from doudi.portal.models import ApplicantAccount
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
+from doudi.programmes import KEYS as PROGRAMME_KEYS
 from doudi.web.application_form_views import (
     form_consents,
     form_context,
@@ -115,7 +117,7 @@ def portal_home(request: HttpRequest, account: ApplicantAccount) -> HttpResponse
     applications = [
         {
             "application": application,
-            "programmes": _labels(Programme.choices, application.programmes),
+            "programmes": _labels(PROGRAMME_CHOICES, application.programmes),
             "view": selectors.application_status_view(account=account, application=application),
         }
         for application in selectors.applicant_applications(account=account)
@@ -170,7 +172,7 @@ def portal_apply(request: HttpRequest, account: ApplicantAccount) -> HttpRespons
             "applicant": account,
             "household": household,
             "rows": rows,
-            **form_context(post, programmes=list(Programme.values)),
+            **form_context(post, programmes=list(PROGRAMME_KEYS)),
             "proxy_choices": [(v, label) for v, label in SignedBy.choices if v != SignedBy.SELF],
         },
     )
@@ -188,7 +190,7 @@ def portal_application(
         {
             "applicant": account,
             "view": view,
-            "programmes": _labels(Programme.choices, application.programmes),
+            "programmes": _labels(PROGRAMME_CHOICES, application.programmes),
             "needs": _labels(Need.choices, application.needs),
         },
     )

@@ -16,8 +16,9 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Division
-from doudi.intake.models import Programme
 from doudi.intake.services import Declaration, IncomeSpec
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
+from doudi.programmes import Programme
 from doudi.registry.models import Membership
 from doudi.reviews import selectors, services
 from doudi.reviews.dates import ReviewClass, tekun_stop_notice_end
@@ -33,7 +34,7 @@ from doudi.reviews.schedule import REVIEW_CLASS_LABELS
 from doudi.web.exports import YUAN_FORMAT, Column, wants_xlsx, xlsx_response
 from doudi.web.views import staff_required
 
-PROGRAMME_LABELS = dict(Programme.choices)
+PROGRAMME_LABELS = dict(PROGRAMME_CHOICES)
 KIND_LABELS = dict(ChangeKind.choices)
 STATE_LABELS = {"overdue": "已逾期", "due_soon": "即将到期"}
 INCOME_TYPES = [

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_http_methods
 
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
-from doudi.intake.models import Programme
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.verification import access, batch_selectors, batch_services
 from doudi.verification.models import BatchOutcome, BatchRun, BatchStatus
 from doudi.web.exports import YUAN_FORMAT, Column, wants_xlsx, xlsx_response
 from doudi.web.paging import page_get, pager
 from doudi.web.views import staff_required
 
-PROGRAMME_LABELS = dict(Programme.choices)
+PROGRAMME_LABELS = dict(PROGRAMME_CHOICES)
 STATUS_LABELS = dict(BatchStatus.choices)
 RUN_COLUMNS = [
     Column("started_at", "开始时间", "yyyy-mm-dd hh:mm"),
@@ -131,7 +131,7 @@ def batch_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             "rows": [_run_row(run) for run in page.object_list],
             "pager": pager(page, {}),
             "can_request": access.can_request(actor),
-            "programmes": Programme.choices,
+            "programmes": PROGRAMME_CHOICES,
             "region_name": actor.region_name,
             "this_month": timezone.localdate().strftime("%Y-%m"),
             "form": form,

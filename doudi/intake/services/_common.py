@@ -15,12 +15,7 @@ from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline
-from doudi.intake.models import (
-    Application,
-    CaseEvent,
-    ConfirmationSetting,
-    Programme,
-)
+from doudi.intake.models import Application, CaseEvent, ConfirmationSetting
 from doudi.intake.workflow import (
     APPROVER,
     CASEWORKER,
@@ -35,13 +30,10 @@ from doudi.intake.workflow import (
     attempt,
     check,
 )
+from doudi.programmes import Programme
 
 OBJECT_TYPE = "intake.application"
 CONFLICT_MESSAGE = "该申请已被他人处理，请刷新后重试"
-# Programmes paid monthly from a confirmation (Entitlement); the one-off ones become a
-# OneOffGrant (temporary assistance).
-ONE_OFF_PROGRAMMES = frozenset({Programme.TEMPORARY_ASSISTANCE.value})
-MONTHLY_PROGRAMMES = frozenset(Programme.values) - ONE_OFF_PROGRAMMES
 
 S = ApplicationStatus
 

@@ -7,25 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from doudi import programmes
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.benefits import services as benefits
 from doudi.benefits.months import payment_start_month
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, PermissionDenied, text_required
 from doudi.core.models import Division, DivisionLevel
-from doudi.intake.models import (
-    Application,
-    ConfirmationSetting,
-    ConfirmationSettingChange,
-    Entitlement,
-    OneOffGrant,
-)
+from doudi.intake.models import Application, ConfirmationSetting, ConfirmationSettingChange
 from doudi.intake.services._common import (
-    MONTHLY_PROGRAMMES,
-    ONE_OFF_PROGRAMMES,
     _close,
     _commit,
     _open,
@@ -63,8 +57,8 @@ def application_confirm(
         raise ApplicationError(
             "初审测算结果不符合所申请项目的条件，不能确认，应作出不予确认决定", field="action"
         )
-    monthly = [p for p in eligible if p in MONTHLY_PROGRAMMES]
-    one_off = [p for p in eligible if p in ONE_OFF_PROGRAMMES]
+    monthly = [p for p in eligible if p in programmes.MONTHLY]
+    one_off = [p for p in eligible if p in programmes.ONE_OFF]
     from_month = _first_of_next_month(facts.today)
     approved_month = facts.today.replace(day=1)
     county_approved = actor.region_level == DivisionLevel.COUNTY
@@ -91,39 +85,34 @@ def application_confirm(
             ),
         },
     )
+    amounts = {p: Decimal(application.proposal[p]["amount"]) for p in eligible}
     try:
-        with transaction.atomic():
-            for programme in monthly:
-                Entitlement.objects.create(
-                    application=application,
-                    household=application.household,
-                    programme=programme,
-                    monthly_amount=Decimal(application.proposal[programme]["amount"]),
-                    from_month=from_month,
-                    county_code=application.county_code,
-                    township_code=application.township_code,
-                )
-    except IntegrityError as error:
+        benefits.entitlements_open(
+            application=application,
+            household=application.household,
+            amounts={p: amounts[p] for p in monthly},
+            from_month=from_month,
+            county_code=application.county_code,
+            township_code=application.township_code,
+        )
+    except benefits.OpenEntitlementExists as error:
         raise ApplicationError(
             "该家庭已有同一救助项目的有效待遇，不能重复确认", field="action"
         ) from error
     try:
-        with transaction.atomic():
-            for programme in one_off:
-                OneOffGrant.objects.create(
-                    application=application,
-                    household=application.household,
-                    programme=programme,
-                    amount=Decimal(application.proposal[programme]["amount"]),
-                    approved_by=actor.user,
-                    approved_month=approved_month,
-                    requires_county_approval=facts.requires_county_approval,
-                    county_approved=county_approved,
-                    county_code=application.county_code,
-                    township_code=application.township_code,
-                    village_code=application.village_code,
-                )
-    except IntegrityError as error:
+        benefits.one_off_grants_record(
+            application=application,
+            household=application.household,
+            amounts={p: amounts[p] for p in one_off},
+            approved_by=actor.user,
+            approved_month=approved_month,
+            requires_county_approval=facts.requires_county_approval,
+            county_approved=county_approved,
+            county_code=application.county_code,
+            township_code=application.township_code,
+            village_code=application.village_code,
+        )
+    except benefits.GrantExists as error:
         raise ApplicationError("该申请的一次性救助已确认，不能重复确认", field="action") from error
     _close(application, "confirmation", "overall", "overall_extended")
     return application

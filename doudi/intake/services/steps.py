@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from doudi import programmes
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.deadlines import notice_last_day
@@ -19,7 +20,6 @@ from doudi.intake.models import (
     MaterialUse,
 )
 from doudi.intake.services._common import (
-    ONE_OFF_PROGRAMMES,
     S,
     _close,
     _commit,
@@ -259,16 +259,9 @@ def application_record_community_review(
     )
 
 
-# Means-tested programmes: their decision rests on the household's income and assets, so the
-# verification report must exist before the initial opinion (逢进必核; setting
-# INTAKE_VERIFICATION_REQUIRED, default on). Temporary assistance (先行救助 first), the disability
-# subsidies and orphan support are decided on other facts.
-MEANS_TESTED = frozenset({"dibao", "tekun", "marginal_household", "rigid_expenditure_household"})
-
-
 def verification_facts(application: Application) -> dict[str, bool]:
     required = bool(getattr(settings, "INTAKE_VERIFICATION_REQUIRED", True)) and bool(
-        MEANS_TESTED.intersection(application.programmes)
+        programmes.MEANS_TESTED.intersection(application.programmes)
     )
     return {
         "verification_required": required,
@@ -287,7 +280,7 @@ def proposal_entry(result: dict[str, Any], programme: str) -> dict[str, Any]:
         "eligible": programme_result["eligible"],
         "amount": programme_result["amount"],
     }
-    if programme in ONE_OFF_PROGRAMMES:
+    if programme in programmes.ONE_OFF:
         limit = Decimal(result["parameters"]["temporary_assistance.township_approval_limit"])
         entry["reasons"] = list(programme_result.get("reasons", []))
         entry["township_approval_limit"] = str(limit)

@@ -32,15 +32,7 @@ from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.id_protection import id_number_hash
 from doudi.core.models import Division, DivisionLevel
 from doudi.core.money import format_yuan, parse_yuan
-from doudi.intake.models import (
-    Application,
-    CaseEvent,
-    Channel,
-    Consent,
-    Need,
-    Programme,
-    SignedBy,
-)
+from doudi.intake.models import Application, CaseEvent, Channel, Consent, Need, SignedBy
 from doudi.intake.services._common import S, _attempt, _today
 from doudi.intake.workflow import (
     OPEN_STATUSES,
@@ -50,15 +42,12 @@ from doudi.intake.workflow import (
 from doudi.policy.codes import TEMPORARY_LABELS
 from doudi.policy.parser import parse_situation
 from doudi.policy.situation import SituationError
+from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
+from doudi.programmes import CHOICES as PROGRAMME_CHOICES
+from doudi.programmes import KEYS as PROGRAMME_KEYS
 from doudi.registry.models import Household, Membership, Person
 from doudi.standards.engine import situation_problems_message
 
-# 跨省通办: filed at any window of the province, handled where the household is registered.
-CROSS_REGION_PROGRAMMES = frozenset(
-    {Programme.DISABILITY_LIVING_SUBSIDY.value, Programme.DISABILITY_CARE_SUBSIDY.value}
-)
-# 急难发生地实施临时救助: filed and handled at the township where the emergency happened.
-EMERGENCY_PLACE_PROGRAMMES = frozenset({Programme.TEMPORARY_ASSISTANCE.value})
 # Staff choose between these; ``online`` is the applicants' own channel (doudi.portal).
 STAFF_CHANNELS = (Channel.WINDOW.value, Channel.VILLAGE_WORKER.value)
 OUT_OF_REGION_MESSAGE = (
@@ -328,8 +317,8 @@ def clean_programmes(programmes: Sequence[str]) -> list[str]:
     if not programmes:
         raise ApplicationError("请至少选择一个救助项目", field="programmes")
     for index, programme in enumerate(programmes):
-        if programme not in Programme.values:
-            allowed = "、".join(f"{v}（{label}）" for v, label in Programme.choices)
+        if programme not in PROGRAMME_KEYS:
+            allowed = "、".join(f"{v}（{label}）" for v, label in PROGRAMME_CHOICES)
             raise ApplicationError(
                 f"救助项目取值无效：{programme!r}，可选：{allowed}", field=f"programmes[{index}]"
             )
@@ -401,9 +390,9 @@ def submission_routing(*, actor: Actor, household: Household, programmes: list[s
         and actor.region_level == DivisionLevel.TOWNSHIP
         and actor.region_code[:2] == household.province_code[:2]
     )
-    if at_a_window and set(programmes) <= CROSS_REGION_PROGRAMMES:
+    if at_a_window and set(programmes) <= CROSS_REGION:
         return Routing.home(household, receiving_township_code=actor.region_code)
-    if at_a_window and set(programmes) <= EMERGENCY_PLACE_PROGRAMMES:
+    if at_a_window and set(programmes) <= AT_EMERGENCY_PLACE:
         return Routing.emergency_place(Division.objects.get(code=actor.region_code))
     raise NotFound(OUT_OF_REGION_MESSAGE, field="household")
 

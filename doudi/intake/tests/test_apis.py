@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from doudi.accounts.services import api_token_create
+from doudi.benefits.models import Entitlement
 from doudi.core.models import AuditEvent
-from doudi.intake.models import Application, CaseEvent, Entitlement
+from doudi.intake.models import Application, CaseEvent
 from doudi.intake.tests.test_services import members, on
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,11 @@ import time_machine
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
 from doudi.accounts.tests.fixtures import WUHANG, make_staff
+from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent, Deadline, Division
 from doudi.intake import selectors, services
-from doudi.intake.models import Application, CaseEvent, ConfirmationSetting, Consent, Entitlement
+from doudi.intake.models import Application, CaseEvent, ConfirmationSetting, Consent
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
 from doudi.standards.models import EvaluationRecord
 

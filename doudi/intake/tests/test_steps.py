@@ -12,15 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
 from doudi.accounts.tests.fixtures import WUHANG, make_staff
+from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent, Division
 from doudi.intake import selectors, services
-from doudi.intake.models import (
-    ConfirmationSetting,
-    ConfirmationSettingChange,
-    Entitlement,
-    MaterialUse,
-)
+from doudi.intake.models import ConfirmationSetting, ConfirmationSettingChange, MaterialUse
 from doudi.intake.tests.test_materials import PDF, PNG
 from doudi.intake.tests.test_services import deadlines, on, snapshot, submit
 

@@ -14,22 +14,17 @@ from django.test import Client
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
 from doudi.accounts.tests.fixtures import WUHANG, make_staff
+from doudi.benefits.models import Entitlement, OneOffGrant
 from doudi.core.exceptions import ApplicationError, PermissionDenied
 from doudi.core.models import AuditEvent, Deadline
 from doudi.documents import selectors as document_selectors
 from doudi.intake import services
-from doudi.intake.models import (
-    Application,
-    CaseEvent,
-    ConfirmationSetting,
-    Consent,
-    Entitlement,
-    OneOffGrant,
-)
+from doudi.intake.models import Application, CaseEvent, ConfirmationSetting, Consent
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
 from doudi.intake.tests.test_apis import client_for, submit_body
 from doudi.intake.tests.test_services import members, on
-from doudi.intake.workflow import PUBLISHED_PROGRAMMES, CaseFacts, check
+from doudi.intake.workflow import CaseFacts, check
+from doudi.programmes import PUBLISHED_IN_NOTICE
 from doudi.relief import services as relief_services
 from doudi.standards.models import EvaluationRecord
 
@@ -137,8 +132,8 @@ def test_an_emergency_temporary_only_application_ends_in_one_grant_of_the_exact_
     assert proposal["reasons"][0] == EMERGENCY_REASONS[0]
     assert proposal["reasons"][2] == EMERGENCY_REASONS[1]
     assert proposal["reasons"][3].startswith("不超过乡镇（街道）审批额度 5,000.00 元")
-    # Temporary assistance is published by the township that gives it (publication.py).
-    assert PUBLISHED_PROGRAMMES["temporary_assistance"] is True
+    # Temporary assistance is published by the township that gives it (doudi.programmes).
+    assert "temporary_assistance" in PUBLISHED_IN_NOTICE
     assert application.notice_published_on == dt.date(2026, 11, 6)
 
     with on("2026-11-20"):

@@ -17,7 +17,6 @@ from doudi.intake.workflow.guards import (
     decider_problems,
 )
 from doudi.intake.workflow.publication import (
-    PUBLISHED_PROGRAMMES,
     NoticeEntry,
     NoticeMember,
     age_on,
@@ -55,7 +54,6 @@ __all__ = [
     "MINIMUM_INVESTIGATORS",
     "NOTICE_STATUSES",
     "OPEN_STATUSES",
-    "PUBLISHED_PROGRAMMES",
     "STATUS_LABELS",
     "TIME_LIMITED_STATUSES",
     "TOWNSHIP",

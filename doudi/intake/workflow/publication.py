@@ -13,15 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Programme code -> published in the notice. 临时救助 is published by the township that gives it
-# (暂行办法 Art. 48 [V], POLICY.md §5).
-PUBLISHED_PROGRAMMES: dict[str, bool] = {
-    "dibao": True,
-    "tekun": True,
-    "temporary_assistance": True,
-    "marginal_household": False,
-    "rigid_expenditure_household": False,
-}
+from doudi import programmes
 
 ADULT_AGE = 18
 
@@ -73,11 +65,11 @@ def notice_entry(
     member; the number covered counts everybody covered, minors included (a count names no one).
     ``ValueError`` for an unknown programme or no members.
     """
-    if programme not in PUBLISHED_PROGRAMMES:
+    if programme not in programmes.KEYS:
         raise ValueError(f"未知的救助项目：{programme}")
     if not members:
         raise ValueError("公示对象没有保障成员")
-    if not PUBLISHED_PROGRAMMES[programme]:
+    if programme not in programmes.PUBLISHED_IN_NOTICE:
         return None
     adults = [member for member in members if not is_minor_on(member.birth_date, notice_date)]
     if not adults:

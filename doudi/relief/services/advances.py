@@ -19,8 +19,9 @@ from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.id_protection import id_number_hash
 from doudi.core.models import Deadline
 from doudi.core.money import format_yuan
-from doudi.intake.models import Application, Programme
+from doudi.intake.models import Application
 from doudi.intake.workflow import ApplicationStatus
+from doudi.programmes import Programme
 from doudi.registry.models import Membership, Person
 from doudi.relief.dates import advance_payment_allowed, paperwork_due
 from doudi.relief.models import AdvancePayment, EntryKind, LedgerEntry, ReserveFund

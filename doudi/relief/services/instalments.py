@@ -1,6 +1,6 @@
 """一次审批、分阶段救助 (POLICY.md §5): an approved expenditure-type temporary-assistance case
 paid in instalments. The plan's total may not exceed the amount confirmed on the application
-(the application's ``intake.OneOffGrant`` for temporary assistance, written by the
+(the application's ``benefits.OneOffGrant`` for temporary assistance, written by the
 confirmation); each instalment is paid
 at most once, which the database enforces."""
 
@@ -15,12 +15,14 @@ from django.db import IntegrityError, transaction
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
+from doudi.benefits import selectors as benefits
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.money import format_yuan
 from doudi.intake import selectors as intake_selectors
-from doudi.intake.models import Application, OneOffGrant, Programme
+from doudi.intake.models import Application
 from doudi.intake.workflow import ApplicationStatus
+from doudi.programmes import Programme
 from doudi.relief.models import Instalment, InstalmentPayment, InstalmentPlan
 from doudi.relief.services._common import amount_parse, today
 
@@ -40,9 +42,9 @@ def approved_temporary_amount(application: Application) -> Decimal:
     temporary = (application.situation or {}).get("temporary") or {}
     if temporary.get("kind") != "expenditure":
         raise ApplicationError("只有支出型临时救助可以分阶段救助", field="application")
-    grant = OneOffGrant.objects.filter(
+    grant = benefits.one_off_grant_get(
         application=application, programme=Programme.TEMPORARY_ASSISTANCE
-    ).first()
+    )
     if grant is None:
         raise ApplicationError("审核确认未核定临时救助金额，不能分阶段救助", field="application")
     return grant.amount

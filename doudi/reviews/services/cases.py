@@ -18,8 +18,8 @@ from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open
 from doudi.core.exceptions import ApplicationError, text_required
 from doudi.core.models import Deadline
-from doudi.intake.models import Programme
 from doudi.intake.services import Declaration, declared_situation
+from doudi.programmes import Programme
 from doudi.registry.models import Household
 from doudi.reviews.dates import DEADLINE_RULES as REVIEW_DEADLINE_RULES
 from doudi.reviews.dates import tekun_stop_notice_end

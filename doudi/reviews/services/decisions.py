@@ -7,11 +7,13 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from doudi.accounts.scoping import Actor
+from doudi.benefits import services as benefits
+from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, text_required
-from doudi.intake.models import Entitlement, Programme
+from doudi.programmes import Programme
 from doudi.reviews.dates import phase_out_months, tekun_stop_notice_end
 from doudi.reviews.models import ChangeKind, EntitlementChange, ReviewCase, ReviewStatus
 from doudi.reviews.schedule import covered_entitlements
@@ -51,7 +53,7 @@ def _plans(review: ReviewCase, decided_on: Any, effective: Any) -> list[_Plan]:
                 f"{label}待遇已发生变化，请重新登记复核调查情况", field="version"
             )
         old, suspended = covered[programme]
-        old = Entitlement.objects.select_for_update().get(pk=old.pk)
+        old = benefits.entitlement_lock(entitlement=old)
         if old.monthly_amount != Decimal(line["old_amount"]):
             raise ApplicationError(
                 f"{label}待遇已发生变化，请重新登记复核调查情况", field="version"
@@ -114,7 +116,7 @@ def review_decide(
         with transaction.atomic():
             for plan in plans:
                 _apply(review, plan, effective, reason, actor, evaluation)
-    except IntegrityError as error:
+    except benefits.OpenEntitlementExists as error:
         raise ApplicationError(
             "该家庭已有同一救助项目的有效待遇，不能重复发放", field="action"
         ) from error
@@ -131,20 +133,15 @@ def _apply(
 ) -> EntitlementChange:
     old = plan.old
     if not plan.suspended:
-        old.to_month = month_before(effective)
-        old.save(update_fields=["to_month", "updated_at"])
+        benefits.entitlement_close(entitlement=old, last_month=month_before(effective))
     new = None
     if plan.kind in NEW_AMOUNT_KINDS or plan.kind == ChangeKind.PHASE_OUT:
         assert plan.new_amount is not None
-        new = Entitlement.objects.create(
-            application=old.application,
-            household=old.household,
-            programme=old.programme,
+        new = benefits.entitlement_continue(
+            previous=old,
             monthly_amount=plan.new_amount,
             from_month=effective,
             to_month=plan.to_month,
-            county_code=old.county_code,
-            township_code=old.township_code,
         )
     if plan.kind == ChangeKind.PHASE_OUT:
         evaluation = review.phase_out_evaluation

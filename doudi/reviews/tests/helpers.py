@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.utils import timezone
 
+from doudi.benefits.models import Entitlement
 from doudi.intake import services as intake
-from doudi.intake.models import Application, Entitlement
+from doudi.intake.models import Application
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household

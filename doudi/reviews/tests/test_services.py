@@ -10,9 +10,10 @@ from django.core.management import call_command
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
 from doudi.accounts.tests.fixtures import WUHANG, make_staff
+from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline, Division
-from doudi.intake.models import ConfirmationSetting, Entitlement
+from doudi.intake.models import ConfirmationSetting
 from doudi.intake.services import Declaration, IncomeSpec
 from doudi.registry.models import Person
 from doudi.reviews import selectors, services

@@ -38,9 +38,9 @@ def test_the_county_sheet_holds_exact_counts_and_yuan_with_formats():
 
     # then: 7 programmes × 2 counties, then one total per programme
     assert len(rows) == 7 * 2 + 7
-    assert rows[0] == ["350102", "鼓楼区", "最低生活保障", 3, 4, 3, 4, 1, 0, 3, 0, 1170, 1630, 460]
-    assert rows[7] == ["350203", "思明区", "最低生活保障", 1, 1, 1, 1, 0, 0, 0, 0, 890, 890, 0]
-    assert rows[14] == [None, "合计", "最低生活保障", 4, 5, 4, 5, 1, 0, 3, 0, 2060, 2520, 460]
+    assert rows[0] == ["350102", "鼓楼区", "最低生活保障（低保）", 3, 4, 3, 4, 1, 0, 3, 0, 1170, 1630, 460]
+    assert rows[7] == ["350203", "思明区", "最低生活保障（低保）", 1, 1, 1, 1, 0, 0, 0, 0, 890, 890, 0]
+    assert rows[14] == [None, "合计", "最低生活保障（低保）", 4, 5, 4, 5, 1, 0, 3, 0, 2060, 2520, 460]
     assert rows[2][:3] == ["350102", "鼓楼区", "低保边缘家庭"]
     assert rows[2][3:11] == [1, 0, 1, 0, 0, 1, 0, 0]
     assert sheet["L2"].number_format == "#,##0.00"

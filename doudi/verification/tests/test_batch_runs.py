@@ -15,9 +15,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from doudi.accounts.services import api_token_create
+from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent
-from doudi.intake.models import Application, Entitlement
+from doudi.intake.models import Application
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
 from doudi.verification import batch_services, services

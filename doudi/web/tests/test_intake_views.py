@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from doudi.benefits.models import Entitlement
 from doudi.core.models import AuditEvent
-from doudi.intake.models import Application, CaseEvent, Consent, Entitlement
+from doudi.intake.models import Application, CaseEvent, Consent
 from doudi.intake.tests.test_services import members, on, to_awaiting
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from doudi.accounts.scoping import actor_for_user
 from doudi.core.exceptions import ApplicationError
-from doudi.intake.models import Programme
+from doudi.programmes import KEYS as PROGRAMME_KEYS
+from doudi.programmes import Programme
 from doudi.verification.batch_services import batch_run, batch_run_figures
 
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         batch.add_argument(
             "--programme",
             default="",
-            choices=["", *Programme.values],
+            choices=["", *PROGRAMME_KEYS],
             help="只核对该救助项目的在保家庭，如 dibao（默认全部登记家庭）",
         )
         batch.add_argument("--month", default="", help="核对月份 YYYY-MM（默认本月）")

@@ -21,7 +21,8 @@ REPORT = {**PROPOSE}
 
 def covered_household(ctx: dict[str, Any]) -> Any:
     """The test household with a confirmed dibao entitlement, written without audit events."""
-    from doudi.intake.models import Application, Entitlement
+    from doudi.benefits.models import Entitlement
+    from doudi.intake.models import Application
 
     household = ctx["household"]
     if "entitlement" not in ctx:
@@ -172,7 +173,7 @@ ROWS = [
 def state() -> tuple:
     from django.db.models import Sum
 
-    from doudi.intake.models import Entitlement
+    from doudi.benefits.models import Entitlement
     from doudi.reviews.models import ChangeReport, EntitlementChange, ReviewCase, ReviewEvent
 
     return (
