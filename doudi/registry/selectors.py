@@ -12,6 +12,7 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from doudi.accounts.names import staff_name
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import LEVEL_FIELDS, Actor
 from doudi.core import idcard
@@ -178,6 +179,25 @@ def household_members(
     return list(memberships)
 
 
+def household_member_get(*, household: Household, public_id: UUID | str, field: str) -> Person:
+    """An active member of ``household`` by the person's public id. ``household`` has already
+    been found through a region-scoped selector; anyone else (a member who has left, a person of
+    another household, a malformed id) is refused with the message staff see at every window."""
+    message = "该人员不是本家庭成员"
+    try:
+        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+    except ValueError as error:
+        raise ApplicationError(message, field=field) from error
+    membership = (
+        Membership.objects.filter(household=household, is_active=True, person__public_id=key)
+        .select_related("person")
+        .first()
+    )
+    if membership is None:
+        raise ApplicationError(message, field=field)
+    return membership.person
+
+
 def person_get(*, actor: Actor, public_id: UUID | str) -> Person:
     message = "人员不存在或不在您的管辖范围内"
     uuid = _uuid(public_id, message=message, field="person")
@@ -217,10 +237,7 @@ def _history_entries(records: Any, *, subject: Any) -> list[HistoryEntry]:
                 if change.field not in {"id_number_encrypted"}
             )
         user = record.history_user
-        who = "系统导入"
-        if user is not None:
-            profile = getattr(user, "staff_profile", None)
-            who = profile.display_name if profile else user.get_username()
+        who = staff_name(user) if user is not None else "系统导入"
         entries.append(
             HistoryEntry(
                 at=record.history_date,

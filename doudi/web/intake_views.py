@@ -1,6 +1,6 @@
 """Staff pages for applications: the work list, the case page with its materials, the
 confirmation queue and the county's confirmation setting. Each view parses the request, calls
-the intake selectors and services (as ``doudi.intake.apis`` does) and renders; refusals are shown
+the intake selectors and services (as ``doudi.api.intake`` does) and renders; refusals are shown
 with the service's Chinese message."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doudi.accounts.names import staff_name
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.deadlines import notice_last_day
@@ -265,7 +266,7 @@ def application_detail(request: HttpRequest, actor: Actor, public_id: str) -> Ht
         {
             "event": event,
             "label": ACTION_LABELS[Action(event.action)],
-            "actor": _actor_name(event.actor),
+            "actor": staff_name(event.actor),
             "from_label": _status_label(event.from_status),
             "to_label": _status_label(event.to_status),
         }
@@ -364,13 +365,6 @@ def _documents(application: Application, events: list[dict[str, Any]]) -> list[t
     if application.status == ApplicationStatus.REFUSED:
         documents.append(("refusal", "不予确认通知书"))
     return documents
-
-
-def _actor_name(user: Any) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.display_name if profile is not None else user.get_username()
 
 
 def _investigators(post: Any) -> list[str]:
@@ -682,7 +676,7 @@ def confirmation_setting(request: HttpRequest, actor: Actor) -> HttpResponse:
     rows = [
         {
             "change": change,
-            "actor": _actor_name(change.changed_by),
+            "actor": staff_name(change.changed_by),
             "created_at": change.created_at,
             "county": county.name,
             "delegated": "委托乡镇（街道）" if change.delegated_to_township else "县级审核确认",

@@ -1,7 +1,7 @@
 """Staff pages for referrals (一门受理、协同办理): the list with overdue and due-soon referrals and
 its Excel export, the referral page with the partner's answer form, and the form that refers a
 household's need. Each view parses the request, calls the referral selectors and services (as
-``doudi.referrals.apis`` does) and renders; refusals are shown with the service's message."""
+``doudi.api.referrals`` does) and renders; refusals are shown with the service's message."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from doudi.accounts.models import (
     REFERRAL_DEPARTMENTS,
     PartnerDepartment,
 )
+from doudi.accounts.names import staff_name
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
@@ -56,13 +57,6 @@ def _heads(household_ids: set[int]) -> dict[int, str]:
             household_id__in=household_ids, relation="head", is_active=True
         ).values_list("household_id", "person__name")
     )
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.display_name if profile is not None else user.get_username()
 
 
 def _export_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -148,10 +142,10 @@ def referral_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpR
             "referral": referral,
             "head": _heads({referral.household_id}).get(referral.household_id, ""),
             "due": selectors.referral_due_state(referral),
-            "created_by": _name(referral.created_by),
-            "received_by": _name(referral.received_by),
-            "answered_by": _name(referral.answered_by),
-            "returned_by": _name(referral.returned_by),
+            "created_by": staff_name(referral.created_by),
+            "received_by": staff_name(referral.received_by),
+            "answered_by": staff_name(referral.answered_by),
+            "returned_by": staff_name(referral.returned_by),
             "actions": services.allowed_actions(referral.status) if can_answer else [],
             "outcomes": ReferralOutcome.choices,
             "can_view_household": actor.can(Permission.REGISTRY_VIEW),

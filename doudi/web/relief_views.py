@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doudi.accounts.names import staff_name
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
@@ -48,13 +49,6 @@ FUND_COLUMNS = [
     Column("paperwork_working_days", "补办期限（工作日）", "0"),
     Column("paperwork_days_is_demo", "补办期限为演示值"),
 ]
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.display_name if profile is not None else user.get_username()
 
 
 def _refused(request: HttpRequest, error: ApplicationError) -> None:
@@ -132,7 +126,7 @@ def fund_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpRespo
                     "amount": line.entry.amount,
                     "balance": line.balance,
                     "memo": line.entry.memo,
-                    "actor": _name(line.entry.actor),
+                    "actor": staff_name(line.entry.actor),
                 }
                 for line in lines
             ],
@@ -143,9 +137,11 @@ def fund_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpRespo
         {
             "fund": fund,
             "balance": selectors.fund_balance(actor=actor, fund=fund),
-            "lines": [{"line": line, "actor": _name(line.entry.actor)} for line in reversed(lines)],
+            "lines": [
+                {"line": line, "actor": staff_name(line.entry.actor)} for line in reversed(lines)
+            ],
             "reconciliations": [
-                {"item": r, "by": _name(r.reconciled_by)}
+                {"item": r, "by": staff_name(r.reconciled_by)}
                 for r in selectors.fund_reconciliations(actor=actor, fund=fund)
             ],
             "can_manage": actor.can(Permission.RESERVE_FUND_MANAGE),
@@ -230,7 +226,7 @@ def reconciliation_detail(request: HttpRequest, actor: Actor, public_id: str) ->
         "web/relief/reconciliation.html",
         {
             "item": item,
-            "by": _name(item.reconciled_by),
+            "by": staff_name(item.reconciled_by),
             "entries": selectors.reconciliation_entries(actor=actor, reconciliation=item),
         },
     )
@@ -399,7 +395,7 @@ def advance_detail(request: HttpRequest, actor: Actor, public_id: str) -> HttpRe
             "advance": advance,
             "state_label": ADVANCE_STATE_LABELS[state],
             "state": state,
-            "paid_by": _name(advance.paid_by),
+            "paid_by": staff_name(advance.paid_by),
             "can_pay": actor.can(Permission.ADVANCE_ASSISTANCE_PAY),
             "can_manage": actor.can(Permission.RESERVE_FUND_MANAGE),
         },

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doudi.accounts.names import staff_name
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
@@ -365,7 +366,6 @@ CHANGE_COLUMNS = [
 
 def _change_row(change: EntitlementChange) -> dict[str, Any]:
     """One decided entitlement change as the history page and its export show it."""
-    profile = getattr(change.decided_by, "staff_profile", None)
     return {
         "change": change,
         "effective_month": change.effective_month,
@@ -375,7 +375,7 @@ def _change_row(change: EntitlementChange) -> dict[str, Any]:
         "new_amount": change.new_amount,
         "to_month": change.to_month,
         "reason": change.reason,
-        "decided_by": profile.display_name if profile else change.decided_by.get_username(),
+        "decided_by": staff_name(change.decided_by),
     }
 
 

@@ -4,7 +4,6 @@ and reports (request a check), and the printable report (sign, re-check after an
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.intake.models import Application
-from doudi.registry.models import Household, Membership, Person
+from doudi.registry.models import Household, Membership
+from doudi.registry.selectors import household_member_get
 from doudi.verification import access, selectors, services
 from doudi.verification.models import (
     VALID_CONSENT_STATUSES,
@@ -139,20 +139,6 @@ def household_verification(request: HttpRequest, actor: Actor, public_id: str) -
     return _household_page(request, actor, household)
 
 
-def _member(household: Household, public_id: str) -> Person | None:
-    """An active member of the household by the person's public id (None for anything else)."""
-    try:
-        key = UUID(public_id)
-    except ValueError:
-        return None
-    membership = (
-        Membership.objects.filter(household=household, is_active=True, person__public_id=key)
-        .select_related("person")
-        .first()
-    )
-    return membership.person if membership else None
-
-
 @require_POST
 @staff_required
 def consent_record(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse:
@@ -161,9 +147,7 @@ def consent_record(request: HttpRequest, actor: Actor, public_id: str) -> HttpRe
     access.require_record_consent(actor)
     form = {key: request.POST.get(key, "").strip() for key in CONSENT_FIELDS}
     try:
-        person = _member(household, form["person"])
-        if person is None:
-            raise ApplicationError("该人员不是本家庭成员", field="person")
+        person = household_member_get(household=household, public_id=form["person"], field="person")
         consent = services.consent_record(
             actor=actor,
             household=household,

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from doudi.accounts.services import api_token_create
-from doudi.verification.models import PersonDataAccess, VerificationReport
+from doudi.registry.services import household_member_remove
+from doudi.verification.models import PersonDataAccess, VerificationConsent, VerificationReport
 from doudi.verification.tests.helpers import on
 from doudi.verification.tests.test_services import apply, lin_feeds
 
@@ -109,3 +110,25 @@ def test_consents_are_recorded_listed_and_withdrawn(caseworker_user, lin_househo
         {"reason": "本人撤回"},
     )
     assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
+
+
+def test_a_consent_for_a_member_who_has_left_is_refused_and_writes_nothing(
+    caseworker, caseworker_user, lin_household
+):
+    # given: the daughter has left the household
+    daughter = lin_household.memberships.get(relation="child")
+    household_member_remove(actor=caseworker, membership=daughter, reason="出嫁迁出")
+
+    # when
+    response = api(caseworker_user)(
+        "post",
+        "/api/verification/consents",
+        {"household": str(lin_household.public_id), "person": str(daughter.person.public_id)},
+    )
+
+    # then: the one member lookup of every window refuses her; nothing is recorded
+    assert (response.status_code, response.json()) == (
+        400,
+        {"message": "该人员不是本家庭成员", "field": "person"},
+    )
+    assert VerificationConsent.objects.filter(person=daughter.person).count() == 0

@@ -98,7 +98,22 @@ def test_the_export_is_an_xlsx_workbook(analyst_user, data_dir):
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["按县汇总", "标准与最低工资", "说明"]
     first = [cell.value for cell in workbook["按县汇总"][2]]
-    assert first == ["350102", "鼓楼区", "最低生活保障（低保）", 3, 2, 3, 2, 0, 1, 0, 2, 1170, 1120, -50]
+    assert first == [
+        "350102",
+        "鼓楼区",
+        "最低生活保障（低保）",
+        3,
+        2,
+        3,
+        2,
+        0,
+        1,
+        0,
+        2,
+        1170,
+        1120,
+        -50,
+    ]
 
 
 def test_a_caseworker_may_not_simulate(caseworker_user, data_dir):

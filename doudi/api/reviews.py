@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from doudi.core.exceptions import ApplicationError
 from doudi.intake.services import Declaration, IncomeSpec
-from doudi.registry.models import Household, Person
+from doudi.registry.selectors import household_member_get
 from doudi.reviews import selectors, services
 from doudi.reviews.models import ReviewCase, ReviewStatus
 
@@ -154,17 +154,6 @@ def _review(request: Any, review: ReviewCase) -> dict[str, Any]:
     }
 
 
-def _member(household: Household, public_id: UUID, *, field: str) -> Person:
-    person = Person.objects.filter(
-        public_id=public_id,
-        memberships__household=household,
-        memberships__is_active=True,
-    ).first()
-    if person is None:
-        raise ApplicationError("该人员不是本家庭成员", field=field)
-    return person
-
-
 @router.get("/reviews/due", response=list[DueOut], summary="到期和逾期的定期复核")
 def review_due(request):  # type: ignore[no-untyped-def]
     return [
@@ -201,7 +190,9 @@ def dispatch(actor: Any, review: ReviewCase, action: str, body: ActionIn) -> Rev
             declaration=Declaration(
                 incomes=[
                     IncomeSpec(
-                        person=_member(household, i.person, field=f"incomes[{n}].person"),
+                        person=household_member_get(
+                            household=household, public_id=i.person, field=f"incomes[{n}].person"
+                        ),
                         type=i.type,
                         monthly=i.monthly,
                         stable=i.stable,

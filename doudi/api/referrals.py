@@ -9,11 +9,12 @@ from uuid import UUID
 
 from ninja import Router, Schema, Status
 
+from doudi.accounts.names import staff_name
 from doudi.core.exceptions import ApplicationError
 from doudi.intake.models import Application
 from doudi.referrals import selectors, services
 from doudi.referrals.models import Referral
-from doudi.registry.models import Person
+from doudi.registry.selectors import household_member_get
 
 router = Router(tags=["转介与协同办理"])
 
@@ -75,13 +76,6 @@ class ReferralOut(ReferralSummaryOut):
     allowed_actions: list[str]
 
 
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.display_name if profile is not None else user.get_username()
-
-
 def _summary(referral: Referral) -> dict[str, Any]:
     deadline = referral.deadline
     due = selectors.referral_due_state(referral)
@@ -113,17 +107,17 @@ def _detail(referral: Referral) -> dict[str, Any]:
         "person": referral.person.public_id if referral.person_id else None,
         "person_name": referral.person.name if referral.person_id else "",
         "note": referral.note,
-        "created_by": _name(referral.created_by),
-        "received_by": _name(referral.received_by),
+        "created_by": staff_name(referral.created_by),
+        "received_by": staff_name(referral.received_by),
         "received_at": referral.received_at,
         "outcome": referral.outcome,
         "outcome_label": referral.get_outcome_display() if referral.outcome else "",
         "answer": referral.answer,
         "amount": referral.amount,
-        "answered_by": _name(referral.answered_by),
+        "answered_by": staff_name(referral.answered_by),
         "answered_at": referral.answered_at,
         "return_reason": referral.return_reason,
-        "returned_by": _name(referral.returned_by),
+        "returned_by": staff_name(referral.returned_by),
         "returned_at": referral.returned_at,
         "allowed_actions": services.allowed_actions(referral.status),
     }
@@ -146,11 +140,7 @@ def referral_create(request, payload: ReferralIn):  # type: ignore[no-untyped-de
     household = selectors.referral_household_get(actor=actor, public_id=payload.household)
     person = None
     if payload.person is not None:
-        person = Person.objects.filter(
-            public_id=payload.person, memberships__household=household, memberships__is_active=True
-        ).first()
-        if person is None:
-            raise ApplicationError("该人员不是本家庭成员", field="person")
+        person = household_member_get(household=household, public_id=payload.person, field="person")
     application = None
     if payload.application is not None:
         application = Application.objects.filter(

@@ -1,21 +1,26 @@
-"""REST endpoints for applications: parse, call one selector or service, render."""
+"""REST endpoints for applications: submit, list, read, and act on a case. Each parses, calls one
+selector or service, and renders."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
-from django.http import FileResponse
-from ninja import File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Status
 
+from doudi.accounts.names import staff_name
+from doudi.api.intake.schemas import (
+    ActionIn,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationSummaryOut,
+    DueOut,
+    SubmissionReceiptOut,
+)
 from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Deadline
 from doudi.intake import selectors, services
-from doudi.intake.models import Application, CaseEvent, Material, MaterialKind
+from doudi.intake.models import Application, CaseEvent
 from doudi.intake.services.submission import household_for_submission
 from doudi.intake.workflow import (
     ACTION_LABELS,
@@ -24,199 +29,9 @@ from doudi.intake.workflow import (
     ApplicationStatus,
     allowed_actions,
 )
-from doudi.registry.models import Household, Person
+from doudi.registry.selectors import household_member_get
 
 router = Router(tags=["申请与审核"])
-
-
-class ConsentIn(Schema):
-    person: UUID
-    signed_by: str = "self"
-    proxy_reason: str = ""
-
-
-class IncomeIn(Schema):
-    person: UUID
-    type: str
-    monthly: str
-    stable: bool = True
-
-
-class TemporaryIn(Schema):
-    """临时救助 request: required when ``programmes`` includes ``temporary_assistance``."""
-
-    kind: str = ""  # emergency 急难型 | expenditure 支出型
-    requested: str = ""  # yuan, e.g. "3000.00"
-    reason: str = ""
-    repeat_within_year: bool = False
-    repeat_justification: str = ""
-
-
-class OneOffGrantOut(Schema):
-    programme: str
-    amount: Decimal
-    approved_month: date
-    approved_by: str
-    requires_county_approval: bool
-    county_approved: bool
-
-
-class MemberFactsIn(Schema):
-    """特困 / orphan facts of one counted member (docs/intake.md)."""
-
-    person: UUID
-    supporters_unable: bool = False
-    centralised: bool = False
-    self_care_failed_items: int = 0
-    orphan_kind: str = ""
-    orphan_institution: bool = False
-    chooses_orphan_scheme: bool = True
-
-
-class ApplicationIn(Schema):
-    household: UUID
-    programmes: list[str]
-    channel: str
-    consents: list[ConsentIn]
-    incomes: list[IncomeIn] = []
-    assets: dict[str, Any] = {}
-    expenses: dict[str, Any] = {}
-    is_relative_declared: bool = False
-    needs: list[str] = []
-    temporary: TemporaryIn | None = None
-    member_facts: list[MemberFactsIn] = []
-
-
-class ActionIn(Schema):
-    version: int
-    reason: str = ""
-    investigators: list[str] = []
-    record_signed: bool = False
-    photos: int = 0
-    is_full: bool = False
-    findings: str = ""
-    favourable: bool | None = None
-    opinion: str = ""
-    objection: str = ""
-    items: list[str] = []
-    result: str = ""
-    photo_ids: list[str] = []
-    sent_on: date | None = None
-
-
-class AttachIn(Schema):
-    material: str
-
-
-class MaterialOut(Schema):
-    public_id: UUID
-    kind: str
-    kind_label: str
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: datetime
-    used_here: bool
-    earlier_applications: list[UUID]
-
-
-class EventOut(Schema):
-    action: str
-    action_label: str
-    from_status: str
-    to_status: str
-    actor: str
-    at: datetime
-    parameters: dict[str, Any]
-
-
-class DeadlineOut(Schema):
-    kind: str
-    label: str
-    start_date: date
-    due_date: date
-    is_provisional: bool
-    provisional_years: list[int]
-    closed_at: datetime | None
-
-
-class EntitlementOut(Schema):
-    programme: str
-    monthly_amount: Decimal
-    from_month: date
-    to_month: date | None
-
-
-class SubmissionReceiptOut(Schema):
-    """Filed at this window but routed to a region the caller does not cover (跨省通办)."""
-
-    public_id: UUID
-    programmes: list[str]
-    county_code: str
-    township_code: str
-    receiving_township_code: str
-    message: str
-
-
-class ApplicationSummaryOut(Schema):
-    public_id: UUID
-    household: UUID
-    address: str
-    programmes: list[str]
-    channel: str
-    status: str
-    status_label: str
-    village_code: str
-    township_code: str
-    accepted_on: date | None
-    version: int
-
-
-class ApplicationOut(ApplicationSummaryOut):
-    opinion: str
-    opinion_favourable: bool | None
-    proposal: dict[str, Any]
-    proposal_evaluation_id: int | None
-    notice_published_on: date | None
-    notice_last_day: date | None
-    refusal_reason: str
-    refusal_notice_sent_on: date | None
-    extension_reason: str
-    decided_at: datetime | None
-    missing_items: list[str]
-    requested_items: list[str]
-    community_review_started: bool
-    community_review_result: str
-    county_reviewed_by: str
-    county_reviewed_at: datetime | None
-    allowed_actions: list[str]
-    events: list[EventOut]
-    deadlines: list[DeadlineOut]
-    entitlements: list[EntitlementOut]
-    one_off_grants: list[OneOffGrantOut]
-
-
-class DueItemOut(Schema):
-    application: UUID
-    kind: str
-    label: str
-    due_date: date
-    is_provisional: bool
-
-
-class DueOut(Schema):
-    township_code: str
-    overdue: list[DueItemOut]
-    due_soon: list[DueItemOut]
-
-
-def _actor_name(user: Any) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.display_name if profile is not None else user.get_username()
 
 
 def _summary(application: Application) -> dict[str, Any]:
@@ -241,7 +56,7 @@ def _event(event: CaseEvent) -> dict[str, Any]:
         "action_label": ACTION_LABELS[Action(event.action)],
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "actor": _actor_name(event.actor),
+        "actor": staff_name(event.actor),
         "at": event.created_at,
         "parameters": event.parameters,
     }
@@ -281,7 +96,7 @@ def _detail(request: Any, application: Application) -> dict[str, Any]:
         "requested_items": list(application.requested_items),
         "community_review_started": application.community_review_started,
         "community_review_result": application.community_review_result,
-        "county_reviewed_by": _actor_name(application.county_reviewed_by),
+        "county_reviewed_by": staff_name(application.county_reviewed_by),
         "county_reviewed_at": application.county_reviewed_at,
         "allowed_actions": [a.value for a in allowed_actions(application.status)],
         "events": [
@@ -301,22 +116,13 @@ def _detail(request: Any, application: Application) -> dict[str, Any]:
                 "programme": grant.programme,
                 "amount": grant.amount,
                 "approved_month": grant.approved_month,
-                "approved_by": _actor_name(grant.approved_by),
+                "approved_by": staff_name(grant.approved_by),
                 "requires_county_approval": grant.requires_county_approval,
                 "county_approved": grant.county_approved,
             }
             for grant in selectors.application_one_off_grants(actor=actor, application=application)
         ],
     }
-
-
-def _member(household: Household, public_id: UUID, *, field: str) -> Person:
-    person = Person.objects.filter(
-        public_id=public_id, memberships__household=household, memberships__is_active=True
-    ).first()
-    if person is None:
-        raise ApplicationError("该人员不是本家庭成员", field=field)
-    return person
 
 
 @router.post(
@@ -333,7 +139,9 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
         channel=payload.channel,
         consents=[
             services.ConsentSpec(
-                person=_member(household, c.person, field=f"consents[{i}].person"),
+                person=household_member_get(
+                    household=household, public_id=c.person, field=f"consents[{i}].person"
+                ),
                 signed_by=c.signed_by,
                 proxy_reason=c.proxy_reason,
             )
@@ -342,7 +150,9 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
         declaration=services.Declaration(
             incomes=[
                 services.IncomeSpec(
-                    person=_member(household, income.person, field=f"incomes[{i}].person"),
+                    person=household_member_get(
+                        household=household, public_id=income.person, field=f"incomes[{i}].person"
+                    ),
                     type=income.type,
                     monthly=income.monthly,
                     stable=income.stable,
@@ -356,7 +166,11 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
             else None,
             member_facts=[
                 services.MemberFacts(
-                    person=_member(household, facts.person, field=f"member_facts[{i}].person"),
+                    person=household_member_get(
+                        household=household,
+                        public_id=facts.person,
+                        field=f"member_facts[{i}].person",
+                    ),
                     **facts.dict(exclude={"person"}),
                 )
                 for i, facts in enumerate(payload.member_facts)
@@ -481,88 +295,3 @@ def application_act(request, public_id: str, action: str, payload: ActionIn):  #
     application = selectors.application_get(actor=request.auth, public_id=public_id)
     application = _dispatch(request.auth, application, action, payload)
     return _detail(request, application)
-
-
-def _material(material: Material) -> dict[str, Any]:
-    return {
-        "public_id": material.public_id,
-        "kind": material.kind,
-        "kind_label": MaterialKind(material.kind).label,
-        "original_name": material.original_name,
-        "content_type": material.content_type,
-        "size": material.size,
-        "sha256": material.sha256,
-        "uploaded_by": _actor_name(material.uploaded_by),
-        "uploaded_at": material.created_at,
-        "used_here": getattr(material, "used_here", False),
-        "earlier_applications": [
-            a.public_id for a in getattr(material, "earlier_applications", [])
-        ],
-    }
-
-
-def _materials(request: Any, application: Application) -> list[dict[str, Any]]:
-    return [
-        _material(m)
-        for m in selectors.application_materials(actor=request.auth, application=application)
-    ]
-
-
-@router.get(
-    "/applications/{public_id}/materials",
-    response=list[MaterialOut],
-    summary="申请家庭的材料（含此前申请已提交、可复用的材料）",
-)
-def application_materials(request, public_id: str):  # type: ignore[no-untyped-def]
-    application = selectors.application_get(actor=request.auth, public_id=public_id)
-    return _materials(request, application)
-
-
-@router.post(
-    "/applications/{public_id}/materials",
-    response={201: MaterialOut, 200: MaterialOut},
-    summary="上传材料（multipart：kind、file；同一家庭的相同文件直接复用）",
-)
-def application_material_upload(  # type: ignore[no-untyped-def]
-    request,
-    public_id: str,
-    kind: Form[str] = "",
-    file: File[UploadedFile] = None,  # type: ignore[assignment]
-):
-    """201 with the new material; 200 when the household had handed in the same file before
-    (the existing material is used for this application, nothing is stored twice)."""
-    application = selectors.application_get(actor=request.auth, public_id=public_id)
-    material, created = services.material_upload(
-        actor=request.auth, application=application, kind=kind, upload=file
-    )
-    material = next(
-        m
-        for m in selectors.application_materials(actor=request.auth, application=application)
-        if m.pk == material.pk
-    )
-    return Status(201 if created else 200, _material(material))
-
-
-@router.post(
-    "/applications/{public_id}/materials/attach",
-    response=list[MaterialOut],
-    summary="将家庭此前提交的材料用于本申请（无需重新上传）",
-)
-def application_material_attach(request, public_id: str, payload: AttachIn):  # type: ignore[no-untyped-def]
-    application = selectors.application_get(actor=request.auth, public_id=public_id)
-    services.material_attach(
-        actor=request.auth, application=application, material_id=payload.material
-    )
-    return _materials(request, application)
-
-
-@router.get("/materials/{public_id}/file", summary="下载材料（记录审计日志）")
-def material_download(request, public_id: str):  # type: ignore[no-untyped-def]
-    material = selectors.material_get(actor=request.auth, public_id=public_id)
-    services.material_download_record(actor=request.auth, material=material)
-    return FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )

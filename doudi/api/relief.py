@@ -9,6 +9,7 @@ from uuid import UUID
 
 from ninja import Router, Schema, Status
 
+from doudi.accounts.names import staff_name
 from doudi.intake import selectors as intake_selectors
 from doudi.relief import selectors, services
 from doudi.relief.models import AdvancePayment, LedgerEntry, Reconciliation, ReserveFund
@@ -131,11 +132,6 @@ class PlanOut(Schema):
     instalments: list[InstalmentOut]
 
 
-def _name(user: Any) -> str:
-    profile = getattr(user, "staff_profile", None)
-    return profile.display_name if profile is not None else user.get_username()
-
-
 def _entry(entry: LedgerEntry, balance: Decimal | None = None) -> dict[str, Any]:
     return {
         "id": entry.pk,
@@ -178,7 +174,7 @@ def _reconciliation(actor: Any, item: Reconciliation) -> dict[str, Any]:
         "difference": item.difference,
         "note": item.note,
         "adjustment": item.adjustment.amount if item.adjustment else None,
-        "reconciled_by": _name(item.reconciled_by),
+        "reconciled_by": staff_name(item.reconciled_by),
         "entries": [
             _entry(e) for e in selectors.reconciliation_entries(actor=actor, reconciliation=item)
         ],

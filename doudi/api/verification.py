@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.intake.models import Application
-from doudi.registry.models import Person
+from doudi.registry.selectors import household_member_get
 from doudi.verification import selectors, services
 from doudi.verification.models import ReportSignature, VerificationConsent, VerificationReport
 
@@ -223,11 +223,7 @@ def consent_list(request, public_id: str):  # type: ignore[no-untyped-def]
 def consent_record(request, payload: ConsentIn):  # type: ignore[no-untyped-def]
     actor = request.auth
     household = selectors.household_for_verification(actor=actor, public_id=payload.household)
-    person = Person.objects.filter(
-        public_id=payload.person, memberships__household=household
-    ).first()
-    if person is None:
-        raise ApplicationError("该人员不是本家庭成员", field="person")
+    person = household_member_get(household=household, public_id=payload.person, field="person")
     consent = services.consent_record(
         actor=actor,
         household=household,

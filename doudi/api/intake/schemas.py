@@ -1,0 +1,193 @@
+"""The request and response schemas of the applications API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ninja import Schema
+
+
+class ConsentIn(Schema):
+    person: UUID
+    signed_by: str = "self"
+    proxy_reason: str = ""
+
+
+class IncomeIn(Schema):
+    person: UUID
+    type: str
+    monthly: str
+    stable: bool = True
+
+
+class TemporaryIn(Schema):
+    """临时救助 request: required when ``programmes`` includes ``temporary_assistance``."""
+
+    kind: str = ""  # emergency 急难型 | expenditure 支出型
+    requested: str = ""  # yuan, e.g. "3000.00"
+    reason: str = ""
+    repeat_within_year: bool = False
+    repeat_justification: str = ""
+
+
+class OneOffGrantOut(Schema):
+    programme: str
+    amount: Decimal
+    approved_month: date
+    approved_by: str
+    requires_county_approval: bool
+    county_approved: bool
+
+
+class MemberFactsIn(Schema):
+    """特困 / orphan facts of one counted member (docs/intake.md)."""
+
+    person: UUID
+    supporters_unable: bool = False
+    centralised: bool = False
+    self_care_failed_items: int = 0
+    orphan_kind: str = ""
+    orphan_institution: bool = False
+    chooses_orphan_scheme: bool = True
+
+
+class ApplicationIn(Schema):
+    household: UUID
+    programmes: list[str]
+    channel: str
+    consents: list[ConsentIn]
+    incomes: list[IncomeIn] = []
+    assets: dict[str, Any] = {}
+    expenses: dict[str, Any] = {}
+    is_relative_declared: bool = False
+    needs: list[str] = []
+    temporary: TemporaryIn | None = None
+    member_facts: list[MemberFactsIn] = []
+
+
+class ActionIn(Schema):
+    version: int
+    reason: str = ""
+    investigators: list[str] = []
+    record_signed: bool = False
+    photos: int = 0
+    is_full: bool = False
+    findings: str = ""
+    favourable: bool | None = None
+    opinion: str = ""
+    objection: str = ""
+    items: list[str] = []
+    result: str = ""
+    photo_ids: list[str] = []
+    sent_on: date | None = None
+
+
+class AttachIn(Schema):
+    material: str
+
+
+class MaterialOut(Schema):
+    public_id: UUID
+    kind: str
+    kind_label: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+    used_here: bool
+    earlier_applications: list[UUID]
+
+
+class EventOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    at: datetime
+    parameters: dict[str, Any]
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    start_date: date
+    due_date: date
+    is_provisional: bool
+    provisional_years: list[int]
+    closed_at: datetime | None
+
+
+class EntitlementOut(Schema):
+    programme: str
+    monthly_amount: Decimal
+    from_month: date
+    to_month: date | None
+
+
+class SubmissionReceiptOut(Schema):
+    """Filed at this window but routed to a region the caller does not cover (跨省通办)."""
+
+    public_id: UUID
+    programmes: list[str]
+    county_code: str
+    township_code: str
+    receiving_township_code: str
+    message: str
+
+
+class ApplicationSummaryOut(Schema):
+    public_id: UUID
+    household: UUID
+    address: str
+    programmes: list[str]
+    channel: str
+    status: str
+    status_label: str
+    village_code: str
+    township_code: str
+    accepted_on: date | None
+    version: int
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    opinion: str
+    opinion_favourable: bool | None
+    proposal: dict[str, Any]
+    proposal_evaluation_id: int | None
+    notice_published_on: date | None
+    notice_last_day: date | None
+    refusal_reason: str
+    refusal_notice_sent_on: date | None
+    extension_reason: str
+    decided_at: datetime | None
+    missing_items: list[str]
+    requested_items: list[str]
+    community_review_started: bool
+    community_review_result: str
+    county_reviewed_by: str
+    county_reviewed_at: datetime | None
+    allowed_actions: list[str]
+    events: list[EventOut]
+    deadlines: list[DeadlineOut]
+    entitlements: list[EntitlementOut]
+    one_off_grants: list[OneOffGrantOut]
+
+
+class DueItemOut(Schema):
+    application: UUID
+    kind: str
+    label: str
+    due_date: date
+    is_provisional: bool
+
+
+class DueOut(Schema):
+    township_code: str
+    overdue: list[DueItemOut]
+    due_soon: list[DueItemOut]
