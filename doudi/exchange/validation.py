@@ -22,7 +22,6 @@ compares the result with the former row-by-row validator (`tests/oracle_validati
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import divisions, idcard
-from doudi.core.id_protection import _hash_key, id_number_hash
+from doudi.core.id_hashing import KeyedHasher
 from doudi.exchange.readers import Columns, Problem, Table, blank_strings
 from doudi.exchange.schemas import Column, ColumnType, FeedSchema, IdPolicy
 
@@ -602,30 +601,11 @@ def _check_identity(
 
 
 def _hasher(id_hash: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
-    """Hash many values. For `id_number_hash` the HMAC-SHA256 (RFC 2104) is computed here from the
-    same key with the padded-key states prepared once, which gives the same hex digests at half
-    the cost of one `hmac` call per value; any other function is called per value."""
-    if id_hash is not id_number_hash:
-        return lambda values: [id_hash(value) for value in values]
-    key = _hash_key()
-    if len(key) > hashlib.sha256().block_size:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(hashlib.sha256().block_size, b"\0")
-    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
-    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
-
-    def hash_many(values: list[str]) -> list[str]:
-        inner_copy, outer_copy = inner.copy, outer.copy
-        digests = []
-        for value in values:
-            first = inner_copy()
-            first.update(value.encode("ascii"))
-            second = outer_copy()
-            second.update(first.digest())
-            digests.append(second.hexdigest())
-        return digests
-
-    return hash_many
+    """Hash many values: a `KeyedHasher` (what ingestion passes, with the registry's key) hashes
+    them with its prepared HMAC states; any other function is called per value."""
+    if isinstance(id_hash, KeyedHasher):
+        return id_hash.many
+    return lambda values: [id_hash(value) for value in values]
 
 
 def _string_order(strings: pa.Array) -> np.ndarray:
