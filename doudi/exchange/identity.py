@@ -29,9 +29,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from doudi.exchange.duckdb_engine import DuckDBEngine
 from doudi.exchange.names import PinyinReader
 
 MODEL_VERSION = "identity-2026.1"
@@ -139,64 +139,64 @@ class Resolution:
     seconds: float = 0.0
 
 
-def _do(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any] | None = None) -> None:
-    """Run a statement and consume its result (DuckDB 2 refuses new work on a connection with an
-    unfinished result)."""
-    con.execute(sql, parameters or []).fetchall()
+def registry_connection() -> DuckDBEngine:
+    """The in-memory DuckDB engine of one resolution run (two threads: the machine is shared)."""
+    return DuckDBEngine(threads=2)
 
 
-def registry_connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    _do(con, "SET threads TO 2")
-    return con
-
-
-def registry_load_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table) -> int:
+def registry_load_arrow(engine: DuckDBEngine, table: pa.Table) -> int:
     """Create the DuckDB table `registry` from an Arrow table with `REGISTRY_COLUMNS`."""
     missing = [c for c in REGISTRY_COLUMNS if c not in table.column_names]
     if missing:
         raise ValueError(f"登记库缺少列：{', '.join(missing)}")
-    con.register("registry_arrow", table.select(list(REGISTRY_COLUMNS)))
-    _do(
-        con,
+    engine.register_arrow("registry_arrow", table.select(list(REGISTRY_COLUMNS)))
+    engine.execute(
+        "registry from Arrow",
         "CREATE OR REPLACE TABLE registry AS SELECT person_key, name, "
         "CAST(birth_date AS DATE) AS birth_date, sex, region_code, id_number_masked "
         "FROM registry_arrow",
     )
-    con.unregister("registry_arrow")
-    return con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    engine.unregister("registry_arrow")
+    return registry_count(engine)
 
 
-def registry_load_parquet(con: duckdb.DuckDBPyConnection, path: str) -> int:
+def registry_count(engine: DuckDBEngine) -> int:
+    """Persons in the engine's `registry` table."""
+    return int(engine.scalar("registry persons", "SELECT count(*) FROM registry"))
+
+
+def registry_load_parquet(engine: DuckDBEngine, path: str) -> int:
     """Create the DuckDB table `registry` straight from a Parquet file with `REGISTRY_COLUMNS`
     (the benchmark's registry export; DuckDB reads it in parallel, no Python per row)."""
-    _do(
-        con,
+    engine.execute(
+        "registry from Parquet",
         "CREATE OR REPLACE TABLE registry AS SELECT person_key, name, "
         "CAST(birth_date AS DATE) AS birth_date, sex, region_code, id_number_masked "
         "FROM read_parquet(?)",
         [str(path)],
     )
-    return con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    return registry_count(engine)
 
 
-def _with_pinyin(
-    con: duckdb.DuckDBPyConnection, reader: PinyinReader, source: str, target: str
-) -> None:
+def _with_pinyin(engine: DuckDBEngine, reader: PinyinReader, source: str, target: str) -> None:
     """`target` = `source` plus name_py, surname_py, birth_month, birth_day (pinyin per distinct
     name, computed in Python once per name)."""
-    names = con.sql(f"SELECT DISTINCT name FROM {source} WHERE name IS NOT NULL").to_arrow_table()
+    names = engine.arrow(
+        f"distinct names of {source}", f"SELECT DISTINCT name FROM {source} WHERE name IS NOT NULL"
+    )
     column = names.column("name")
     full, surname = reader.arrays(column.to_pylist())
-    con.register("pinyin_arrow", pa.table({"name": column, "name_py": full, "surname_py": surname}))
-    _do(
-        con,
+    engine.register_arrow(
+        "pinyin_arrow", pa.table({"name": column, "name_py": full, "surname_py": surname})
+    )
+    engine.execute(
+        f"{target} with pinyin",
         f"CREATE OR REPLACE TABLE {target} AS SELECT s.*, p.name_py, p.surname_py, "
         "strftime(s.birth_date, '%Y-%m') AS birth_month, "
         "strftime(s.birth_date, '%m-%d') AS birth_day "
         f"FROM {source} s LEFT JOIN pinyin_arrow p ON s.name = p.name",
     )
-    con.unregister("pinyin_arrow")
+    engine.unregister("pinyin_arrow")
 
 
 def _settings(parameters: dict[str, dict[str, dict[str, float]]], prior: float) -> dict[str, Any]:
@@ -248,7 +248,7 @@ def _trained_parameters(linker: Any) -> dict[str, dict[str, dict[str, float]]]:
 
 
 def resolve(
-    con: duckdb.DuckDBPyConnection,
+    engine: DuckDBEngine,
     records: pa.Table,
     *,
     thresholds: Thresholds | None = None,
@@ -269,28 +269,29 @@ def resolve(
             if optional in records.column_names
             else pa.nulls(records.num_rows, pa.string())
         )
-    con.register("records_arrow", pa.table(columns))
-    _do(
-        con,
+    engine.register_arrow("records_arrow", pa.table(columns))
+    engine.execute(
+        "records",
         "CREATE OR REPLACE TABLE records AS SELECT CAST(source_row AS BIGINT) AS source_row, "
         "person_key, id_status, name, CAST(birth_date AS DATE) AS birth_date, "
         "CAST(region_code AS VARCHAR) AS region_code, CAST(sex AS VARCHAR) AS sex, "
         "CAST(id_number_masked AS VARCHAR) AS id_number_masked FROM records_arrow",
     )
-    con.unregister("records_arrow")
-    total = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
-    persons = con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    engine.unregister("records_arrow")
+    total = engine.scalar("records count", "SELECT count(*) FROM records")
+    persons = registry_count(engine)
 
     # 1. exact by ID number
-    _do(
-        con,
+    engine.execute(
+        "exact links",
         "CREATE OR REPLACE TABLE exact AS SELECT r.source_row, r.person_key FROM records r "
         "JOIN registry g ON g.person_key = r.person_key WHERE r.id_status = 'valid'",
     )
-    exact_count = con.execute("SELECT count(*) FROM exact").fetchall()[0][0]
-    unresolved = con.execute(
-        "SELECT count(*) FROM records WHERE id_status <> 'valid' OR person_key IS NULL"
-    ).fetchall()[0][0]
+    exact_count = engine.scalar("exact links count", "SELECT count(*) FROM exact")
+    unresolved = engine.scalar(
+        "unresolved records count",
+        "SELECT count(*) FROM records WHERE id_status <> 'valid' OR person_key IS NULL",
+    )
 
     parameters: dict[str, Any] = {
         "model_version": MODEL_VERSION,
@@ -302,7 +303,7 @@ def resolve(
     }
     predictions: list[tuple[int, str, float]] = []
     if unresolved and persons:
-        predictions = _probabilistic(con, persons, exact_count, parameters, thresholds)
+        predictions = _probabilistic(engine, persons, exact_count, parameters, thresholds)
 
     # 2. decide per record
     by_record: dict[int, list[tuple[str, float]]] = {}
@@ -321,9 +322,11 @@ def resolve(
                 for key, p in candidates[:REVIEW_CANDIDATES]
                 if p >= thresholds.lower
             )
-    reviews = _review_candidates(con, review_pairs)
+    reviews = _review_candidates(engine, review_pairs)
 
-    exact = con.sql("SELECT source_row, person_key FROM exact ORDER BY source_row").to_arrow_table()
+    exact = engine.arrow(
+        "exact links in order", "SELECT source_row, person_key FROM exact ORDER BY source_row"
+    )
     rows = exact.column("source_row").to_pylist() + [a[0] for a in accepted]
     keys = exact.column("person_key").to_pylist() + [a[1] for a in accepted]
     methods = ["exact_id"] * exact.num_rows + ["probabilistic"] * len(accepted)
@@ -353,7 +356,7 @@ def resolve(
 
 
 def _probabilistic(
-    con: duckdb.DuckDBPyConnection,
+    engine: DuckDBEngine,
     persons: int,
     exact_count: int,
     parameters: dict[str, Any],
@@ -374,8 +377,8 @@ def _probabilistic(
     reader = PinyinReader()
     labelled = exact_count >= MIN_LABELLED and persons >= MIN_TRAINING_PERSONS
     # the records to link, plus (for training m) a sample of exact matches labelled by their key
-    _do(
-        con,
+    engine.execute(
+        "records to link",
         "CREATE OR REPLACE TABLE linkable AS "
         "SELECT source_row AS uid, name, birth_date, sex, region_code AS region, "
         "NULL::VARCHAR AS label FROM records "
@@ -390,19 +393,20 @@ def _probabilistic(
         ),
     )
     # registry persons worth comparing: same birth date, or same name (typo in the date)
-    _do(
-        con,
+    engine.execute(
+        "registry candidates",
         "CREATE OR REPLACE TABLE candidates_raw AS "
         "SELECT row_number() OVER () AS uid, g.name, g.birth_date, g.sex, "
         "g.region_code AS region, g.person_key AS label FROM registry g "
         "WHERE g.birth_date IN (SELECT birth_date FROM linkable) "
         "OR g.name IN (SELECT name FROM linkable)",
     )
-    _with_pinyin(con, reader, "linkable", "linkable_py")
-    _with_pinyin(con, reader, "candidates_raw", "candidates_py")
+    _with_pinyin(engine, reader, "linkable", "linkable_py")
+    _with_pinyin(engine, reader, "candidates_raw", "candidates_py")
     lap("prepare")
 
-    db_api = DuckDBAPI(connection=con)
+    # Splink runs its own SQL pipeline (and wraps its own errors) on the engine's connection
+    db_api = DuckDBAPI(connection=engine.connection)
     left = db_api.register("candidates_py", dataset_display_name="registry_side")
     right = db_api.register("linkable_py", dataset_display_name="records_side")
     # log_level sets the "splink" logger: ERROR, since its warning that 1e6 u pairs may be too few
@@ -418,22 +422,23 @@ def _probabilistic(
     lap("train")
     predicted = linker.inference.predict(threshold_match_probability=thresholds.lower)
     table = predicted.physical_name
-    rows = con.execute(
+    rows = engine.rows(
+        "predicted pairs",
         f"SELECT CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END, "
         f"c.label, p.match_probability FROM {table} p JOIN candidates_py c ON c.uid = "
         f"CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_r ELSE p.uid_l END "
-        f"WHERE (CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END) > 0"
-    ).fetchall()
+        f"WHERE (CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END) > 0",
+    )
     lap("predict")
     return [(int(r), str(k), float(p)) for r, k, p in rows]
 
 
 def _review_candidates(
-    con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, str, float]]
+    engine: DuckDBEngine, pairs: list[tuple[int, str, float]]
 ) -> list[ReviewCandidate]:
     if not pairs:
         return []
-    con.register(
+    engine.register_arrow(
         "review_pairs",
         pa.table(
             {
@@ -444,15 +449,16 @@ def _review_candidates(
         ),
     )
     fields = "name, birth_date, region_code, sex, id_number_masked"
-    rows = con.execute(
+    rows = engine.rows(
+        "review candidates",
         f"SELECT q.source_row, q.person_key, q.probability, "
         f"{', '.join('r.' + f for f in fields.split(', '))}, "
         f"{', '.join('g.' + f for f in fields.split(', '))} "
         "FROM review_pairs q JOIN records r USING (source_row) "
         "JOIN registry g ON g.person_key = q.person_key "
-        "ORDER BY q.source_row, q.probability DESC, q.person_key"
-    ).fetchall()
-    con.unregister("review_pairs")
+        "ORDER BY q.source_row, q.probability DESC, q.person_key",
+    )
+    engine.unregister("review_pairs")
     names = fields.split(", ")
 
     def _fields(values: tuple[Any, ...]) -> dict[str, Any]:

@@ -13,30 +13,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
+from doudi.exchange.duckdb_engine import TEMPORARY_PREFIX, DuckDBEngine, sql_string
 from doudi.policy.codes import COUNTED_INCOME_TYPES
 from doudi.verification.findings import Limits, income_window
 from doudi.verification.snapshots import links_path
 from doudi.verification.sources import PENSION_INCOME_TYPE, SOURCES, TAX_INCOME_TYPE
 
-PREFIX = "__vf__"
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+PREFIX = TEMPORARY_PREFIX
 
 
 def _records(source: str, path: Path, columns: str) -> str:
     """SQL: (person_key, <columns>) of the snapshot, directly keyed or linked by the sidecar."""
-    direct = f"SELECT person_key, {columns} FROM read_parquet({_literal(path)}) WHERE person_key IS NOT NULL"
+    direct = f"SELECT person_key, {columns} FROM read_parquet({sql_string(path)}) WHERE person_key IS NOT NULL"
     sidecar = links_path(path)
     if not sidecar.exists():
         return direct
     linked = (
         f"SELECT l.person_key, {', '.join('s.' + c.strip() for c in columns.split(','))} "
-        f"FROM read_parquet({_literal(path)}) s JOIN read_parquet({_literal(sidecar)}) l "
+        f"FROM read_parquet({sql_string(path)}) s JOIN read_parquet({sql_string(sidecar)}) l "
         "USING (source_row) WHERE s.person_key IS DISTINCT FROM l.person_key"
     )
     return f"{direct} UNION ALL {linked}"
@@ -103,10 +99,11 @@ def batch_screen(
     threads: int = 2,
 ) -> pa.Table:
     first, end = income_window(month, income_months)
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET threads = {int(threads)}")
-    con.register(f"{PREFIX}members_arrow", members)
-    con.execute(f"CREATE TEMP TABLE {PREFIX}members AS SELECT * FROM {PREFIX}members_arrow")
+    engine = DuckDBEngine(threads=threads)
+    engine.register_arrow(f"{PREFIX}members_arrow", members)
+    engine.execute(
+        "members", f"CREATE TEMP TABLE {PREFIX}members AS SELECT * FROM {PREFIX}members_arrow"
+    )
     limit_rows = pa.table(
         {
             "county_code": list(limits),
@@ -117,7 +114,7 @@ def batch_screen(
             "business_max": [v.business_registrations_max for v in limits.values()],
         }
     )
-    con.register(f"{PREFIX}limits", limit_rows)
+    engine.register_arrow(f"{PREFIX}limits", limit_rows)
     window = f"period >= DATE '{first.isoformat()}' AND period < DATE '{end.isoformat()}'"
     parts = _parts(window)
     selects = []
@@ -197,6 +194,6 @@ def batch_screen(
         ORDER BY h.household_id
     """
     try:
-        return con.sql(sql).to_arrow_table()
+        return engine.arrow("household screen", sql)
     finally:
-        con.close()
+        engine.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from doudi.core.tests.purity import REPOSITORY, django_modules_loaded_by, modules_importing_django
 
 EXCHANGE = REPOSITORY / "doudi" / "exchange"
-PURE_MODULES = ("validation.py", "readers.py", "schemas.py")
+PURE_MODULES = ("validation.py", "readers.py", "schemas.py", "duckdb_engine.py", "identity.py")
 
 
 def test_validation_and_the_declarations_import_and_validate_without_loading_django():
@@ -29,6 +29,18 @@ def test_validation_and_the_declarations_import_and_validate_without_loading_dja
         )
         assert result.is_valid, result.problems
         assert len(result.table.column("person_key")[0].as_py()) == 64
+        """
+    )
+    assert loaded == []
+
+
+def test_the_duckdb_engine_and_identity_resolution_import_without_loading_django():
+    loaded = django_modules_loaded_by(
+        """
+        from doudi.exchange import identity
+        from doudi.exchange.duckdb_engine import DuckDBEngine
+        with identity.registry_connection() as engine:
+            assert isinstance(engine, DuckDBEngine)
         """
     )
     assert loaded == []
