@@ -24,7 +24,6 @@ resolution"). No Django here: the registry side arrives as a DuckDB table, the s
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,17 +31,31 @@ from typing import Any
 import pyarrow as pa
 
 from doudi.exchange.duckdb_engine import DuckDBEngine
-from doudi.exchange.names import PinyinReader
+from doudi.exchange.linkage import BLOCKING_RULES, DEFAULT_M_U, probabilistic_links
+
+__all__ = [
+    "BLOCKING_RULES",
+    "DEFAULT_M_U",
+    "LINK_SCHEMA",
+    "MODEL_VERSION",
+    "REGISTRY_COLUMNS",
+    "Resolution",
+    "ReviewCandidate",
+    "Thresholds",
+    "registry_connection",
+    "registry_count",
+    "registry_load_arrow",
+    "registry_load_parquet",
+    "resolve",
+]
 
 MODEL_VERSION = "identity-2026.1"
+
 UPPER_THRESHOLD = 0.99  # accepted at or above
+
 LOWER_THRESHOLD = 0.80  # review queue in [lower, upper); below: no link
+
 REVIEW_CANDIDATES = 3
-MIN_TRAINING_PERSONS = 10_000
-MIN_LABELLED = 100
-LABEL_SAMPLE = 20_000
-U_MAX_PAIRS = 1_000_000
-SEED = 20260101
 
 LINK_SCHEMA = pa.schema(
     [
@@ -56,56 +69,6 @@ LINK_SCHEMA = pa.schema(
 )
 
 REGISTRY_COLUMNS = ("person_key", "name", "birth_date", "sex", "region_code", "id_number_masked")
-
-# (label, sql_condition, m, u) per comparison; the null level comes first and has no parameters.
-_LEVELS: dict[str, list[tuple[str, str, float, float]]] = {
-    "name": [
-        ("姓名相同", "name_l = name_r", 0.90, 0.0002),
-        ("拼音相同", "name_py_l = name_py_r", 0.05, 0.0003),
-        ("拼音相近", "jaro_winkler_similarity(name_py_l, name_py_r) >= 0.9", 0.03, 0.003),
-        ("不同", "ELSE", 0.02, 0.9965),
-    ],
-    "birth_date": [
-        ("相同", "birth_date_l = birth_date_r", 0.97, 0.00003),
-        (
-            "相差一位",
-            "damerau_levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 1",
-            0.02,
-            0.0005,
-        ),
-        ("不同", "ELSE", 0.01, 0.99947),
-    ],
-    "sex": [
-        ("相同", "sex_l = sex_r", 0.99, 0.5),
-        ("不同", "ELSE", 0.01, 0.5),
-    ],
-    "region": [
-        ("同村（社区）", "length(region_l) = 12 AND region_l = region_r", 0.85, 0.001),
-        (
-            "同乡镇（街道）",
-            "length(region_l) >= 9 AND length(region_r) >= 9 AND left(region_l, 9) = left(region_r, 9)",
-            0.07,
-            0.01,
-        ),
-        ("同县", "left(region_l, 6) = left(region_r, 6)", 0.05, 0.1),
-        ("不同", "ELSE", 0.03, 0.889),
-    ],
-}
-_NULL = {
-    "name": "name_l IS NULL OR name_r IS NULL",
-    "birth_date": "birth_date_l IS NULL OR birth_date_r IS NULL",
-    "sex": "sex_l IS NULL OR sex_r IS NULL",
-    "region": "region_l IS NULL OR region_r IS NULL",
-}
-DEFAULT_M_U = {
-    comparison: {label: {"m": m, "u": u} for label, _sql, m, u in levels}
-    for comparison, levels in _LEVELS.items()
-}
-BLOCKING_RULES = [
-    "l.birth_date = r.birth_date",
-    "l.name_py = r.name_py AND l.birth_month = r.birth_month",
-    "l.name_py = r.name_py AND l.birth_day = r.birth_day",
-]
 
 
 @dataclass(frozen=True)
@@ -178,87 +141,9 @@ def registry_load_parquet(engine: DuckDBEngine, path: str) -> int:
     return registry_count(engine)
 
 
-def _with_pinyin(engine: DuckDBEngine, reader: PinyinReader, source: str, target: str) -> None:
-    """`target` = `source` plus name_py, surname_py, birth_month, birth_day (pinyin per distinct
-    name, computed in Python once per name)."""
-    names = engine.arrow(
-        f"distinct names of {source}", f"SELECT DISTINCT name FROM {source} WHERE name IS NOT NULL"
-    )
-    column = names.column("name")
-    full, surname = reader.arrays(column.to_pylist())
-    engine.register_arrow(
-        "pinyin_arrow", pa.table({"name": column, "name_py": full, "surname_py": surname})
-    )
-    engine.execute(
-        f"{target} with pinyin",
-        f"CREATE OR REPLACE TABLE {target} AS SELECT s.*, p.name_py, p.surname_py, "
-        "strftime(s.birth_date, '%Y-%m') AS birth_month, "
-        "strftime(s.birth_date, '%m-%d') AS birth_day "
-        f"FROM {source} s LEFT JOIN pinyin_arrow p ON s.name = p.name",
-    )
-    engine.unregister("pinyin_arrow")
-
-
-def _settings(parameters: dict[str, dict[str, dict[str, float]]], prior: float) -> dict[str, Any]:
-    comparisons = []
-    for comparison, levels in _LEVELS.items():
-        column_levels: list[dict[str, Any]] = [
-            {"sql_condition": _NULL[comparison], "label_for_charts": "空", "is_null_level": True}
-        ]
-        for label, sql, _m, _u in levels:
-            values = parameters[comparison][label]
-            column_levels.append(
-                {
-                    "sql_condition": sql,
-                    "label_for_charts": label,
-                    "m_probability": values["m"],
-                    "u_probability": values["u"],
-                }
-            )
-        comparisons.append({"output_column_name": comparison, "comparison_levels": column_levels})
-    return {
-        "link_type": "link_only",
-        "unique_id_column_name": "uid",
-        "probability_two_random_records_match": prior,
-        "comparisons": comparisons,
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES],
-        "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": False,
-        "additional_columns_to_retain": [],
-    }
-
-
-def _trained_parameters(linker: Any) -> dict[str, dict[str, dict[str, float]]]:
-    """m and u per level as the linker now holds them (a level never observed keeps its default)."""
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for comparison in linker._settings_obj.comparisons:
-        name = comparison.output_column_name
-        out[name] = {}
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            default = DEFAULT_M_U[name][level.label_for_charts]
-            m = level.m_probability
-            u = level.u_probability
-            out[name][level.label_for_charts] = {
-                "m": float(m) if isinstance(m, float) and m > 0 else default["m"],
-                "u": float(u) if isinstance(u, float) and u > 0 else default["u"],
-            }
-    return out
-
-
-def resolve(
-    engine: DuckDBEngine,
-    records: pa.Table,
-    *,
-    thresholds: Thresholds | None = None,
-    now: dt.datetime | None = None,
-) -> Resolution:
-    """Resolve a snapshot's records (columns person_key, id_status, name, birth_date,
-    region_code, source_row; optionally sex, id_number_masked) against the `registry` table."""
-    started = time.perf_counter()
-    thresholds = thresholds or Thresholds()
-    now = now or dt.datetime.now(dt.UTC)
+def _load_records(engine: DuckDBEngine, records: pa.Table) -> int:
+    """The DuckDB table `records` from the snapshot's records (sex and the masked number null
+    when the feed has none); returns their number."""
     columns = {
         name: records.column(name)
         for name in ("source_row", "person_key", "id_status", "name", "birth_date", "region_code")
@@ -278,10 +163,12 @@ def resolve(
         "CAST(id_number_masked AS VARCHAR) AS id_number_masked FROM records_arrow",
     )
     engine.unregister("records_arrow")
-    total = engine.scalar("records count", "SELECT count(*) FROM records")
-    persons = registry_count(engine)
+    return int(engine.scalar("records count", "SELECT count(*) FROM records"))
 
-    # 1. exact by ID number
+
+def _link_exactly(engine: DuckDBEngine) -> tuple[int, int]:
+    """The table `exact` of records linked by a valid ID number found in the registry; returns
+    (their number, the number of records without a usable number)."""
     engine.execute(
         "exact links",
         "CREATE OR REPLACE TABLE exact AS SELECT r.source_row, r.person_key FROM records r "
@@ -292,20 +179,15 @@ def resolve(
         "unresolved records count",
         "SELECT count(*) FROM records WHERE id_status <> 'valid' OR person_key IS NULL",
     )
+    return int(exact_count), int(unresolved)
 
-    parameters: dict[str, Any] = {
-        "model_version": MODEL_VERSION,
-        "prior": 1.0 / max(persons, 1),
-        "m_source": "default",
-        "u_source": "default",
-        "blocking_rules": BLOCKING_RULES,
-        "levels": DEFAULT_M_U,
-    }
-    predictions: list[tuple[int, str, float]] = []
-    if unresolved and persons:
-        predictions = _probabilistic(engine, persons, exact_count, parameters, thresholds)
 
-    # 2. decide per record
+def _decide(
+    predictions: list[tuple[int, str, float]], thresholds: Thresholds
+) -> tuple[list[tuple[int, str, float]], list[tuple[int, str, float]]]:
+    """(accepted links, pairs for the review queue): per record, its one candidate at or above
+    `upper`; otherwise (a tie, or the best below `upper`) its best candidates at or above
+    `lower`."""
     by_record: dict[int, list[tuple[str, float]]] = {}
     for source_row, person_key, probability in predictions:
         by_record.setdefault(source_row, []).append((person_key, probability))
@@ -322,8 +204,13 @@ def resolve(
                 for key, p in candidates[:REVIEW_CANDIDATES]
                 if p >= thresholds.lower
             )
-    reviews = _review_candidates(engine, review_pairs)
+    return accepted, review_pairs
 
+
+def _links_table(
+    engine: DuckDBEngine, accepted: list[tuple[int, str, float]], now: dt.datetime
+) -> pa.Table:
+    """The sidecar's rows (`LINK_SCHEMA`): the exact links and the accepted ones, by source row."""
     exact = engine.arrow(
         "exact links in order", "SELECT source_row, person_key FROM exact ORDER BY source_row"
     )
@@ -331,7 +218,7 @@ def resolve(
     keys = exact.column("person_key").to_pylist() + [a[1] for a in accepted]
     methods = ["exact_id"] * exact.num_rows + ["probabilistic"] * len(accepted)
     probabilities = [None] * exact.num_rows + [a[2] for a in accepted]
-    links = pa.table(
+    return pa.table(
         {
             "source_row": pa.array(rows, pa.int64()),
             "person_key": pa.array(keys, pa.string()),
@@ -342,9 +229,41 @@ def resolve(
         },
         schema=LINK_SCHEMA,
     ).sort_by("source_row")
+
+
+def resolve(
+    engine: DuckDBEngine,
+    records: pa.Table,
+    *,
+    thresholds: Thresholds | None = None,
+    now: dt.datetime | None = None,
+) -> Resolution:
+    """Resolve a snapshot's records (columns person_key, id_status, name, birth_date,
+    region_code, source_row; optionally sex, id_number_masked) against the `registry` table."""
+    started = time.perf_counter()
+    thresholds = thresholds or Thresholds()
+    now = now or dt.datetime.now(dt.UTC)
+    total = _load_records(engine, records)
+    persons = registry_count(engine)
+    exact_count, unresolved = _link_exactly(engine)
+    parameters: dict[str, Any] = {
+        "model_version": MODEL_VERSION,
+        "prior": 1.0 / max(persons, 1),
+        "m_source": "default",
+        "u_source": "default",
+        "blocking_rules": BLOCKING_RULES,
+        "levels": DEFAULT_M_U,
+    }
+    predictions: list[tuple[int, str, float]] = []
+    if unresolved and persons:
+        predictions = probabilistic_links(
+            engine, persons, exact_count, parameters, thresholds.lower
+        )
+    accepted, review_pairs = _decide(predictions, thresholds)
+    reviews = _review_candidates(engine, review_pairs)
     review_records = len({r.source_row for r in reviews})
     return Resolution(
-        links=links,
+        links=_links_table(engine, accepted, now),
         reviews=reviews,
         exact_count=exact_count,
         probabilistic_count=len(accepted),
@@ -353,84 +272,6 @@ def resolve(
         parameters=parameters,
         seconds=time.perf_counter() - started,
     )
-
-
-def _probabilistic(
-    engine: DuckDBEngine,
-    persons: int,
-    exact_count: int,
-    parameters: dict[str, Any],
-    thresholds: Thresholds,
-) -> list[tuple[int, str, float]]:
-    from splink import DuckDBAPI, Linker
-
-    phase = time.perf_counter()
-    timings: dict[str, float] = {}
-    parameters["seconds"] = timings
-
-    def lap(name: str) -> None:
-        nonlocal phase
-        now = time.perf_counter()
-        timings[name] = round(now - phase, 2)
-        phase = now
-
-    reader = PinyinReader()
-    labelled = exact_count >= MIN_LABELLED and persons >= MIN_TRAINING_PERSONS
-    # the records to link, plus (for training m) a sample of exact matches labelled by their key
-    engine.execute(
-        "records to link",
-        "CREATE OR REPLACE TABLE linkable AS "
-        "SELECT source_row AS uid, name, birth_date, sex, region_code AS region, "
-        "NULL::VARCHAR AS label FROM records "
-        "WHERE id_status <> 'valid' OR person_key IS NULL"
-        + (
-            " UNION ALL SELECT -r.source_row AS uid, r.name, r.birth_date, r.sex, "
-            "r.region_code AS region, r.person_key AS label FROM records r "
-            f"JOIN exact e USING (source_row) USING SAMPLE {LABEL_SAMPLE} ROWS "
-            f"(reservoir, {SEED})"
-            if labelled
-            else ""
-        ),
-    )
-    # registry persons worth comparing: same birth date, or same name (typo in the date)
-    engine.execute(
-        "registry candidates",
-        "CREATE OR REPLACE TABLE candidates_raw AS "
-        "SELECT row_number() OVER () AS uid, g.name, g.birth_date, g.sex, "
-        "g.region_code AS region, g.person_key AS label FROM registry g "
-        "WHERE g.birth_date IN (SELECT birth_date FROM linkable) "
-        "OR g.name IN (SELECT name FROM linkable)",
-    )
-    _with_pinyin(engine, reader, "linkable", "linkable_py")
-    _with_pinyin(engine, reader, "candidates_raw", "candidates_py")
-    lap("prepare")
-
-    # Splink runs its own SQL pipeline (and wraps its own errors) on the engine's connection
-    db_api = DuckDBAPI(connection=engine.connection)
-    left = db_api.register("candidates_py", dataset_display_name="registry_side")
-    right = db_api.register("linkable_py", dataset_display_name="records_side")
-    # log_level sets the "splink" logger: ERROR, since its warning that 1e6 u pairs may be too few
-    # is about a choice made on purpose (U_MAX_PAIRS)
-    linker = Linker([left, right], _settings(DEFAULT_M_U, 1.0 / persons), log_level=logging.ERROR)
-    if persons >= MIN_TRAINING_PERSONS:
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-        parameters["u_source"] = f"random sampling, {U_MAX_PAIRS:,} pairs, seed {SEED}"
-    if labelled:
-        linker.training.estimate_m_from_label_column("label")
-        parameters["m_source"] = f"exact ID matches as labels (sample of {LABEL_SAMPLE:,})"
-    parameters["levels"] = _trained_parameters(linker)
-    lap("train")
-    predicted = linker.inference.predict(threshold_match_probability=thresholds.lower)
-    table = predicted.physical_name
-    rows = engine.rows(
-        "predicted pairs",
-        f"SELECT CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END, "
-        f"c.label, p.match_probability FROM {table} p JOIN candidates_py c ON c.uid = "
-        f"CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_r ELSE p.uid_l END "
-        f"WHERE (CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END) > 0",
-    )
-    lap("predict")
-    return [(int(r), str(k), float(p)) for r, k, p in rows]
 
 
 def _review_candidates(

@@ -6,7 +6,15 @@ from __future__ import annotations
 from doudi.core.tests.purity import REPOSITORY, django_modules_loaded_by, modules_importing_django
 
 EXCHANGE = REPOSITORY / "doudi" / "exchange"
-PURE_MODULES = ("validation", "readers.py", "schemas/", "duckdb_engine.py", "identity", "names.py")
+PURE_MODULES = (
+    "validation/",
+    "readers.py",
+    "schemas/",
+    "duckdb_engine.py",
+    "identity.py",
+    "linkage.py",
+    "names.py",
+)
 
 
 def test_validation_and_the_declarations_import_and_validate_without_loading_django():
