@@ -4,7 +4,7 @@ the conclusion (no Django imports; the rules are listed in `findings/__init__.py
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -137,6 +137,68 @@ def household_assets(items: list[Item]) -> dict[str, Decimal]:
     return totals
 
 
+def _shown(category: str) -> Callable[[Decimal], str]:
+    """How a household total of `category` is written: yuan for amounts, a count for items."""
+    if category == S.FINANCIAL:
+        return lambda value: str(quantize_yuan(value))
+    return lambda value: str(int(value))
+
+
+def _asset_flags(
+    category: str,
+    total: Decimal,
+    limit: Decimal,
+    limits: Limits,
+    declared: Decimal | None,
+    *,
+    fully_checked: bool,
+    tolerance: Decimal,
+) -> list[dict[str, Any]]:
+    """The flags of one limited category: above its limit; found above the declared value (with
+    the tolerance for amounts) or declared but found nowhere (`declared` None: no declaration)."""
+    label = S.ASSET_LABELS[category]
+    is_amount = category == S.FINANCIAL
+    shown = _shown(category)
+    unit = "元" if is_amount else "项"
+    flags = []
+    if total > limit:
+        detail = (
+            f"（{limits.financial_months} 个月 × 低保标准 {limits.standard} 元 × "
+            f"{limits.counted_members} 人）"
+            if is_amount
+            else ""
+        )
+        flags.append(
+            flag(
+                "asset_limit_breach",
+                f"家庭{label}：查到 {shown(total)} {unit}，超过限额 {shown(limit)} {unit}{detail}",
+                found=shown(total),
+                limit=shown(limit),
+            )
+        )
+    if declared is None:
+        return flags
+    margin = declared * (1 + tolerance) if is_amount else declared
+    if total > margin:
+        flags.append(
+            flag(
+                "asset_undeclared",
+                f"家庭{label}：申报 {shown(declared)} {unit}，核对查到 {shown(total)} {unit}",
+                declared=shown(declared),
+                found=shown(total),
+            )
+        )
+    elif declared > ZERO and total == ZERO and fully_checked:
+        flags.append(
+            flag(
+                "declared_not_found",
+                f"家庭{label}：申报 {shown(declared)} {unit}，已核对的数据源中未查到",
+                declared=shown(declared),
+            )
+        )
+    return flags
+
+
 def asset_comparison(
     items: list[Item],
     limits: Limits,
@@ -156,58 +218,33 @@ def asset_comparison(
     rows: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
     for category in S.LIMITED_ASSETS:
-        label = S.ASSET_LABELS[category]
         total, limit = totals[category], limit_values[category]
-        is_amount = category == S.FINANCIAL
-        shown = (lambda v: str(quantize_yuan(v))) if is_amount else (lambda v: str(int(v)))
-        sources_checked = all(s in checked for s in S.ASSET_SOURCES[category])
+        shown = (
+            (lambda v: str(quantize_yuan(v)))
+            if category == S.FINANCIAL
+            else (lambda v: str(int(v)))
+        )
+        fully_checked = all(s in checked for s in S.ASSET_SOURCES[category])
         declared_value = declared_assets.get(category, ZERO)
         rows.append(
             {
                 "category": category,
-                "label": label,
+                "label": S.ASSET_LABELS[category],
                 "declared": shown(declared_value) if declaration else None,
                 "found": shown(total),
                 "limit": shown(limit),
-                "fully_checked": sources_checked,
+                "fully_checked": fully_checked,
             }
         )
-        unit = "元" if is_amount else "项"
-        if total > limit:
-            detail = (
-                f"（{limits.financial_months} 个月 × 低保标准 {limits.standard} 元 × "
-                f"{limits.counted_members} 人）"
-                if is_amount
-                else ""
-            )
-            flags.append(
-                flag(
-                    "asset_limit_breach",
-                    f"家庭{label}：查到 {shown(total)} {unit}，超过限额 {shown(limit)} {unit}{detail}",
-                    found=shown(total),
-                    limit=shown(limit),
-                )
-            )
-        if declaration is None:
-            continue
-        margin = declared_value * (1 + tolerance) if is_amount else declared_value
-        if total > margin:
-            flags.append(
-                flag(
-                    "asset_undeclared",
-                    f"家庭{label}：申报 {shown(declared_value)} {unit}，核对查到 {shown(total)} {unit}",
-                    declared=shown(declared_value),
-                    found=shown(total),
-                )
-            )
-        elif declared_value > ZERO and total == ZERO and sources_checked:
-            flags.append(
-                flag(
-                    "declared_not_found",
-                    f"家庭{label}：申报 {shown(declared_value)} {unit}，已核对的数据源中未查到",
-                    declared=shown(declared_value),
-                )
-            )
+        flags += _asset_flags(
+            category,
+            total,
+            limit,
+            limits,
+            declared_value if declaration else None,
+            fully_checked=fully_checked,
+            tolerance=tolerance,
+        )
     return rows, flags
 
 
