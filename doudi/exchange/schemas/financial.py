@@ -6,46 +6,39 @@ from doudi.exchange.schemas import meaning as M
 from doudi.exchange.schemas.columns import C, T, identity_columns
 from doudi.exchange.schemas.feed import FeedSchema
 
-BANK_DEPOSITS = FeedSchema(
-    "bank_deposits",
-    "银行存款",
-    "银行业金融机构",
-    (
-        *identity_columns(),
-        C("institution", "开户机构", T.TEXT),
-        C("balance", "存款余额", T.YUAN, unit="元"),
-        C("as_of", "余额日期", T.DATE),
-    ),
-    natural_key=("id_number", "name", "birth_date", "institution", "as_of"),
-    partner_department="financial_regulation",
-    # the latest balance per institution
-    meaning=M.AssetMeaning(
-        category=M.FINANCIAL,
-        value="balance",
-        detail=("institution", "as_of"),
-        latest=M.Latest(by="as_of", per=("institution",)),
-    ),
-)
 
-SECURITIES = FeedSchema(
-    "securities",
-    "证券资产",
-    "证券公司",
-    (
-        *identity_columns(),
-        C("institution", "证券公司", T.TEXT),
-        C("market_value", "证券市值", T.YUAN, unit="元"),
-        C("as_of", "市值日期", T.DATE),
-    ),
-    natural_key=("id_number", "name", "birth_date", "institution", "as_of"),
-    partner_department="financial_regulation",
-    # the latest market value per securities company
-    meaning=M.AssetMeaning(
-        category=M.FINANCIAL,
-        value="market_value",
-        detail=("institution", "as_of"),
-        latest=M.Latest(by="as_of", per=("institution",)),
-    ),
+def _balances(
+    source: str, label: str, department: str, institution: str, value: tuple[str, str], day: str
+) -> FeedSchema:
+    """A feed of balances a person holds at institutions, each on a day; a report counts the
+    latest balance per institution as a financial asset."""
+    name, value_label = value
+    return FeedSchema(
+        source,
+        label,
+        department,
+        (
+            *identity_columns(),
+            C("institution", institution, T.TEXT),
+            C(name, value_label, T.YUAN, unit="元"),
+            C("as_of", day, T.DATE),
+        ),
+        natural_key=("id_number", "name", "birth_date", "institution", "as_of"),
+        partner_department="financial_regulation",
+        meaning=M.AssetMeaning(
+            category=M.FINANCIAL,
+            value=name,
+            detail=("institution", "as_of"),
+            latest=M.Latest(by="as_of", per=("institution",)),
+        ),
+    )
+
+
+BANK_DEPOSITS = _balances(
+    "bank_deposits", "银行存款", "银行业金融机构", "开户机构", ("balance", "存款余额"), "余额日期"
+)
+SECURITIES = _balances(
+    "securities", "证券资产", "证券公司", "证券公司", ("market_value", "证券市值"), "市值日期"
 )
 
 COMMERCIAL_INSURANCE = FeedSchema(

@@ -110,9 +110,7 @@ class IncomeMeaning:
 
     @property
     def income_types(self) -> tuple[str, ...]:
-        if isinstance(self.income_type, ByCode):
-            return self.income_type.values
-        return (self.income_type,)
+        return _chosen_values(self.income_type)
 
     @property
     def columns(self) -> frozenset[str]:
@@ -142,9 +140,7 @@ class AssetMeaning:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        if isinstance(self.category, ByCode):
-            return self.category.values
-        return (self.category,)
+        return _chosen_values(self.category)
 
     @property
     def columns(self) -> frozenset[str]:
@@ -156,6 +152,10 @@ class AssetMeaning:
 
 
 Meaning = IncomeMeaning | AssetMeaning
+
+
+def _chosen_values(choice: str | ByCode) -> tuple[str, ...]:
+    return choice.values if isinstance(choice, ByCode) else (choice,)
 
 
 def _chooser_columns(choice: str | ByCode) -> tuple[str, ...]:

@@ -1,8 +1,6 @@
 """Asset feeds of the synthetic population: housing fund, real estate, vehicles, businesses,
-bank deposits, securities and commercial insurance (one row per asset, held by the head).
-
-Each builder gives the rows' persons and the values of the feed's own columns (money in fen);
-identity columns, the reference month and the yuan text are filled from the declaration."""
+bank deposits, securities and commercial insurance (one row per asset, held by the head; money in
+fen, see `synth/feeds/__init__.py`)."""
 
 from __future__ import annotations
 
@@ -12,6 +10,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from doudi.exchange.schemas import FEEDS, AssetMeaning
 from doudi.exchange.schemas.meaning import NON_RESIDENTIAL, REAL_ESTATE, VEHICLES
 from doudi.synth.config import REFERENCE_DATE
 from doudi.synth.feeds.population import (
@@ -115,22 +114,26 @@ def _financial(pop: Population, *, securities: bool) -> tuple[np.ndarray, np.nda
     return heads[keep], amounts[keep]
 
 
-def bank_deposits(pop: Population) -> Built:
-    index, amounts = _financial(pop, securities=False)
+def _holdings(pop: Population, source: str, institution: str) -> Built:
+    """Balances of the financial assets held at one institution each, on the reference date, in
+    the columns the feed's meaning names."""
+    meaning = FEEDS[source].meaning
+    assert isinstance(meaning, AssetMeaning)
+    assert meaning.value is not None
+    index, amounts = _financial(pop, securities=source == "securities")
     return index, {
-        "institution": np.asarray(["合成银行"] * len(index), dtype=object),
-        "balance": amounts,
+        "institution": np.asarray([institution] * len(index), dtype=object),
+        meaning.value: amounts,
         "as_of": pa.array([REFERENCE_DATE] * len(index), pa.date32()),
     }
+
+
+def bank_deposits(pop: Population) -> Built:
+    return _holdings(pop, "bank_deposits", "合成银行")
 
 
 def securities(pop: Population) -> Built:
-    index, amounts = _financial(pop, securities=True)
-    return index, {
-        "institution": np.asarray(["合成证券"] * len(index), dtype=object),
-        "market_value": amounts,
-        "as_of": pa.array([REFERENCE_DATE] * len(index), pa.date32()),
-    }
+    return _holdings(pop, "securities", "合成证券")
 
 
 def commercial_insurance(pop: Population) -> Built:

@@ -1,7 +1,5 @@
-"""Income feeds of the synthetic population: tax, social insurance, pensions, unemployment.
-
-Each builder gives the rows' persons and the values of the feed's own columns (money in fen);
-identity columns, the reference month and the yuan text are filled from the declaration."""
+"""Income feeds of the synthetic population: tax, social insurance, pensions, unemployment (money
+in fen, see `synth/feeds/__init__.py`)."""
 
 from __future__ import annotations
 

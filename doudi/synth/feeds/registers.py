@@ -1,8 +1,6 @@
 """Register and hardship feeds of the synthetic population: the household register, deaths,
-medical costs, disability certificates, schooling, disaster relief and anti-poverty monitoring.
-
-Each builder gives the rows' persons and the values of the feed's own columns (money in fen);
-identity columns and the yuan text are filled from the declaration."""
+medical costs, disability certificates, schooling, disaster relief and anti-poverty monitoring
+(money in fen, see `synth/feeds/__init__.py`)."""
 
 from __future__ import annotations
 

@@ -121,9 +121,7 @@ def household_assets(items: list[Item]) -> dict[str, Decimal]:
     owned dwelling or vehicle appears once per owner in the feed but is one asset)."""
     financial = ZERO
     distinct: dict[str, set[Any]] = {
-        S.VEHICLES: set(),
-        S.REAL_ESTATE: set(),
-        S.BUSINESS_REGISTRATIONS: set(),
+        category: set() for category in S.LIMITED_ASSETS if category not in S.VALUED_ASSETS
     }
     for item in items:
         if item.kind != "asset":
