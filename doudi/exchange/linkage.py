@@ -229,6 +229,8 @@ def probabilistic_links(
     """(source row, registry person key, match probability) of every candidate pair at or
     above `lower` for the records without a usable ID number. Notes in `parameters` where m
     and u came from, the levels used and the seconds per phase."""
+    import splink  # noqa: F401 - loaded before the phases are timed, as it takes a while
+
     laps = _Laps(parameters.setdefault("seconds", {}))
     labelled = exact_count >= MIN_LABELLED and persons >= MIN_TRAINING_PERSONS
     _prepare(engine, labelled=labelled)
