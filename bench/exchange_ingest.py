@@ -35,7 +35,8 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from bench.results import record  # noqa: E402
-from doudi.core.id_protection import id_number_hash  # noqa: E402
+from doudi.core.id_hashing import KeyedHasher  # noqa: E402
+from doudi.core.id_protection import id_number_hash_key  # noqa: E402
 from doudi.exchange.readers import read_table  # noqa: E402
 from doudi.exchange.schemas import FEEDS  # noqa: E402
 from doudi.exchange.store import ROW_GROUP_SIZE  # noqa: E402
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 FEEDS[source],
                 read_table(path.read_bytes(), path.name),
                 today=dt.datetime.now(tz=dt.UTC).date(),
-                id_hash=id_number_hash,
+                id_hash=KeyedHasher(id_number_hash_key()),
             )
             if validated.is_valid:
                 pq.write_table(

@@ -42,7 +42,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from bench.results import record  # noqa: E402
 from doudi.core.id_protection import id_number_hash  # noqa: E402
 from doudi.exchange import identity  # noqa: E402
-from doudi.synth.feeds import MISSING_SHARE, MISTYPED_SHARE, _corrupt  # noqa: E402
+from doudi.synth.feeds import MISSING_SHARE, MISTYPED_SHARE, corrupt_id_numbers  # noqa: E402
 from doudi.synth.generator import SynthConfig, write_parquet  # noqa: E402
 from doudi.synth.villages import fujian_counties  # noqa: E402
 
@@ -73,7 +73,7 @@ def _records(persons: pa.Table, count: int, seed: int, missing: float, mistyped:
     rng = np.random.default_rng([seed, 0x1D])
     index = np.sort(rng.choice(persons.num_rows, size=count, replace=False))
     take = pa.array(index)
-    ids, status = _corrupt(persons.column("id_number").take(take), rng, missing, mistyped)
+    ids, status = corrupt_id_numbers(persons.column("id_number").take(take), rng, missing, mistyped)
     id_list = ids.to_pylist()
     keys = [
         id_number_hash(n) if s == "valid" else None for n, s in zip(id_list, status, strict=False)

@@ -72,8 +72,8 @@ def measure(chunk: int) -> dict[str, object]:
     started, cpu = time.perf_counter(), time.process_time()
     rows = resolution.registry_load_orm(con, chunk=chunk)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    types = [tuple(row[:2]) for row in con.execute("DESCRIBE registry").fetchall()]
-    counted = con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    types = [tuple(row[:2]) for row in con.rows("registry columns", "DESCRIBE registry")]
+    counted = con.scalar("registry persons", "SELECT count(*) FROM registry")
     con.close()
     return {
         "vendor": connection.vendor,

@@ -3,12 +3,12 @@ exact lookup, so that a database dump does not reveal them."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from doudi.core.id_hashing import keyed_hash
 
 
 @cache
@@ -20,7 +20,9 @@ def _fernet() -> MultiFernet:
 
 
 @cache
-def _hash_key() -> bytes:
+def id_number_hash_key() -> bytes:
+    """The key of `id_number_hash` (setting DOUDI_ID_HASH_KEY), for callers that hash many
+    numbers with `id_hashing.KeyedHasher` in code that imports no Django."""
     return settings.DOUDI_ID_HASH_KEY.encode("utf-8")
 
 
@@ -38,7 +40,7 @@ def id_number_decrypt(token: str) -> str:
 
 def id_number_hash(number: str) -> str:
     """Keyed HMAC-SHA256 of a normalised ID number: equal numbers, equal hashes; no key, no reversal."""
-    return hmac.new(_hash_key(), number.encode("ascii"), hashlib.sha256).hexdigest()
+    return keyed_hash(number, key=id_number_hash_key())
 
 
 def field_encrypt(value: str) -> str:

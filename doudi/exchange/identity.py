@@ -24,25 +24,38 @@ resolution"). No Django here: the registry side arrives as a DuckDB table, the s
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
-from doudi.exchange.names import PinyinReader
+from doudi.exchange.duckdb_engine import DuckDBEngine
+from doudi.exchange.linkage import BLOCKING_RULES, DEFAULT_M_U, probabilistic_links
+
+__all__ = [
+    "BLOCKING_RULES",
+    "DEFAULT_M_U",
+    "LINK_SCHEMA",
+    "MODEL_VERSION",
+    "REGISTRY_COLUMNS",
+    "Resolution",
+    "ReviewCandidate",
+    "Thresholds",
+    "registry_connection",
+    "registry_count",
+    "registry_load_arrow",
+    "registry_load_parquet",
+    "resolve",
+]
 
 MODEL_VERSION = "identity-2026.1"
+
 UPPER_THRESHOLD = 0.99  # accepted at or above
+
 LOWER_THRESHOLD = 0.80  # review queue in [lower, upper); below: no link
+
 REVIEW_CANDIDATES = 3
-MIN_TRAINING_PERSONS = 10_000
-MIN_LABELLED = 100
-LABEL_SAMPLE = 20_000
-U_MAX_PAIRS = 1_000_000
-SEED = 20260101
 
 LINK_SCHEMA = pa.schema(
     [
@@ -56,56 +69,6 @@ LINK_SCHEMA = pa.schema(
 )
 
 REGISTRY_COLUMNS = ("person_key", "name", "birth_date", "sex", "region_code", "id_number_masked")
-
-# (label, sql_condition, m, u) per comparison; the null level comes first and has no parameters.
-_LEVELS: dict[str, list[tuple[str, str, float, float]]] = {
-    "name": [
-        ("姓名相同", "name_l = name_r", 0.90, 0.0002),
-        ("拼音相同", "name_py_l = name_py_r", 0.05, 0.0003),
-        ("拼音相近", "jaro_winkler_similarity(name_py_l, name_py_r) >= 0.9", 0.03, 0.003),
-        ("不同", "ELSE", 0.02, 0.9965),
-    ],
-    "birth_date": [
-        ("相同", "birth_date_l = birth_date_r", 0.97, 0.00003),
-        (
-            "相差一位",
-            "damerau_levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 1",
-            0.02,
-            0.0005,
-        ),
-        ("不同", "ELSE", 0.01, 0.99947),
-    ],
-    "sex": [
-        ("相同", "sex_l = sex_r", 0.99, 0.5),
-        ("不同", "ELSE", 0.01, 0.5),
-    ],
-    "region": [
-        ("同村（社区）", "length(region_l) = 12 AND region_l = region_r", 0.85, 0.001),
-        (
-            "同乡镇（街道）",
-            "length(region_l) >= 9 AND length(region_r) >= 9 AND left(region_l, 9) = left(region_r, 9)",
-            0.07,
-            0.01,
-        ),
-        ("同县", "left(region_l, 6) = left(region_r, 6)", 0.05, 0.1),
-        ("不同", "ELSE", 0.03, 0.889),
-    ],
-}
-_NULL = {
-    "name": "name_l IS NULL OR name_r IS NULL",
-    "birth_date": "birth_date_l IS NULL OR birth_date_r IS NULL",
-    "sex": "sex_l IS NULL OR sex_r IS NULL",
-    "region": "region_l IS NULL OR region_r IS NULL",
-}
-DEFAULT_M_U = {
-    comparison: {label: {"m": m, "u": u} for label, _sql, m, u in levels}
-    for comparison, levels in _LEVELS.items()
-}
-BLOCKING_RULES = [
-    "l.birth_date = r.birth_date",
-    "l.name_py = r.name_py AND l.birth_month = r.birth_month",
-    "l.name_py = r.name_py AND l.birth_day = r.birth_day",
-]
 
 
 @dataclass(frozen=True)
@@ -139,126 +102,48 @@ class Resolution:
     seconds: float = 0.0
 
 
-def _do(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any] | None = None) -> None:
-    """Run a statement and consume its result (DuckDB 2 refuses new work on a connection with an
-    unfinished result)."""
-    con.execute(sql, parameters or []).fetchall()
+def registry_connection() -> DuckDBEngine:
+    """The in-memory DuckDB engine of one resolution run (two threads: the machine is shared)."""
+    return DuckDBEngine(threads=2)
 
 
-def registry_connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    _do(con, "SET threads TO 2")
-    return con
-
-
-def registry_load_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table) -> int:
+def registry_load_arrow(engine: DuckDBEngine, table: pa.Table) -> int:
     """Create the DuckDB table `registry` from an Arrow table with `REGISTRY_COLUMNS`."""
     missing = [c for c in REGISTRY_COLUMNS if c not in table.column_names]
     if missing:
         raise ValueError(f"登记库缺少列：{', '.join(missing)}")
-    con.register("registry_arrow", table.select(list(REGISTRY_COLUMNS)))
-    _do(
-        con,
+    engine.register_arrow("registry_arrow", table.select(list(REGISTRY_COLUMNS)))
+    engine.execute(
+        "registry from Arrow",
         "CREATE OR REPLACE TABLE registry AS SELECT person_key, name, "
         "CAST(birth_date AS DATE) AS birth_date, sex, region_code, id_number_masked "
         "FROM registry_arrow",
     )
-    con.unregister("registry_arrow")
-    return con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    engine.unregister("registry_arrow")
+    return registry_count(engine)
 
 
-def registry_load_parquet(con: duckdb.DuckDBPyConnection, path: str) -> int:
+def registry_count(engine: DuckDBEngine) -> int:
+    """Persons in the engine's `registry` table."""
+    return int(engine.scalar("registry persons", "SELECT count(*) FROM registry"))
+
+
+def registry_load_parquet(engine: DuckDBEngine, path: str) -> int:
     """Create the DuckDB table `registry` straight from a Parquet file with `REGISTRY_COLUMNS`
     (the benchmark's registry export; DuckDB reads it in parallel, no Python per row)."""
-    _do(
-        con,
+    engine.execute(
+        "registry from Parquet",
         "CREATE OR REPLACE TABLE registry AS SELECT person_key, name, "
         "CAST(birth_date AS DATE) AS birth_date, sex, region_code, id_number_masked "
         "FROM read_parquet(?)",
         [str(path)],
     )
-    return con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    return registry_count(engine)
 
 
-def _with_pinyin(
-    con: duckdb.DuckDBPyConnection, reader: PinyinReader, source: str, target: str
-) -> None:
-    """`target` = `source` plus name_py, surname_py, birth_month, birth_day (pinyin per distinct
-    name, computed in Python once per name)."""
-    names = con.sql(f"SELECT DISTINCT name FROM {source} WHERE name IS NOT NULL").to_arrow_table()
-    column = names.column("name")
-    full, surname = reader.arrays(column.to_pylist())
-    con.register("pinyin_arrow", pa.table({"name": column, "name_py": full, "surname_py": surname}))
-    _do(
-        con,
-        f"CREATE OR REPLACE TABLE {target} AS SELECT s.*, p.name_py, p.surname_py, "
-        "strftime(s.birth_date, '%Y-%m') AS birth_month, "
-        "strftime(s.birth_date, '%m-%d') AS birth_day "
-        f"FROM {source} s LEFT JOIN pinyin_arrow p ON s.name = p.name",
-    )
-    con.unregister("pinyin_arrow")
-
-
-def _settings(parameters: dict[str, dict[str, dict[str, float]]], prior: float) -> dict[str, Any]:
-    comparisons = []
-    for comparison, levels in _LEVELS.items():
-        column_levels: list[dict[str, Any]] = [
-            {"sql_condition": _NULL[comparison], "label_for_charts": "空", "is_null_level": True}
-        ]
-        for label, sql, _m, _u in levels:
-            values = parameters[comparison][label]
-            column_levels.append(
-                {
-                    "sql_condition": sql,
-                    "label_for_charts": label,
-                    "m_probability": values["m"],
-                    "u_probability": values["u"],
-                }
-            )
-        comparisons.append({"output_column_name": comparison, "comparison_levels": column_levels})
-    return {
-        "link_type": "link_only",
-        "unique_id_column_name": "uid",
-        "probability_two_random_records_match": prior,
-        "comparisons": comparisons,
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES],
-        "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": False,
-        "additional_columns_to_retain": [],
-    }
-
-
-def _trained_parameters(linker: Any) -> dict[str, dict[str, dict[str, float]]]:
-    """m and u per level as the linker now holds them (a level never observed keeps its default)."""
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for comparison in linker._settings_obj.comparisons:
-        name = comparison.output_column_name
-        out[name] = {}
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            default = DEFAULT_M_U[name][level.label_for_charts]
-            m = level.m_probability
-            u = level.u_probability
-            out[name][level.label_for_charts] = {
-                "m": float(m) if isinstance(m, float) and m > 0 else default["m"],
-                "u": float(u) if isinstance(u, float) and u > 0 else default["u"],
-            }
-    return out
-
-
-def resolve(
-    con: duckdb.DuckDBPyConnection,
-    records: pa.Table,
-    *,
-    thresholds: Thresholds | None = None,
-    now: dt.datetime | None = None,
-) -> Resolution:
-    """Resolve a snapshot's records (columns person_key, id_status, name, birth_date,
-    region_code, source_row; optionally sex, id_number_masked) against the `registry` table."""
-    started = time.perf_counter()
-    thresholds = thresholds or Thresholds()
-    now = now or dt.datetime.now(dt.UTC)
+def _load_records(engine: DuckDBEngine, records: pa.Table) -> int:
+    """The DuckDB table `records` from the snapshot's records (sex and the masked number null
+    when the feed has none); returns their number."""
     columns = {
         name: records.column(name)
         for name in ("source_row", "person_key", "id_status", "name", "birth_date", "region_code")
@@ -269,42 +154,40 @@ def resolve(
             if optional in records.column_names
             else pa.nulls(records.num_rows, pa.string())
         )
-    con.register("records_arrow", pa.table(columns))
-    _do(
-        con,
+    engine.register_arrow("records_arrow", pa.table(columns))
+    engine.execute(
+        "records",
         "CREATE OR REPLACE TABLE records AS SELECT CAST(source_row AS BIGINT) AS source_row, "
         "person_key, id_status, name, CAST(birth_date AS DATE) AS birth_date, "
         "CAST(region_code AS VARCHAR) AS region_code, CAST(sex AS VARCHAR) AS sex, "
         "CAST(id_number_masked AS VARCHAR) AS id_number_masked FROM records_arrow",
     )
-    con.unregister("records_arrow")
-    total = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
-    persons = con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    engine.unregister("records_arrow")
+    return int(engine.scalar("records count", "SELECT count(*) FROM records"))
 
-    # 1. exact by ID number
-    _do(
-        con,
+
+def _link_exactly(engine: DuckDBEngine) -> tuple[int, int]:
+    """The table `exact` of records linked by a valid ID number found in the registry; returns
+    (their number, the number of records without a usable number)."""
+    engine.execute(
+        "exact links",
         "CREATE OR REPLACE TABLE exact AS SELECT r.source_row, r.person_key FROM records r "
         "JOIN registry g ON g.person_key = r.person_key WHERE r.id_status = 'valid'",
     )
-    exact_count = con.execute("SELECT count(*) FROM exact").fetchall()[0][0]
-    unresolved = con.execute(
-        "SELECT count(*) FROM records WHERE id_status <> 'valid' OR person_key IS NULL"
-    ).fetchall()[0][0]
+    exact_count = engine.scalar("exact links count", "SELECT count(*) FROM exact")
+    unresolved = engine.scalar(
+        "unresolved records count",
+        "SELECT count(*) FROM records WHERE id_status <> 'valid' OR person_key IS NULL",
+    )
+    return int(exact_count), int(unresolved)
 
-    parameters: dict[str, Any] = {
-        "model_version": MODEL_VERSION,
-        "prior": 1.0 / max(persons, 1),
-        "m_source": "default",
-        "u_source": "default",
-        "blocking_rules": BLOCKING_RULES,
-        "levels": DEFAULT_M_U,
-    }
-    predictions: list[tuple[int, str, float]] = []
-    if unresolved and persons:
-        predictions = _probabilistic(con, persons, exact_count, parameters, thresholds)
 
-    # 2. decide per record
+def _decide(
+    predictions: list[tuple[int, str, float]], thresholds: Thresholds
+) -> tuple[list[tuple[int, str, float]], list[tuple[int, str, float]]]:
+    """(accepted links, pairs for the review queue): per record, its one candidate at or above
+    `upper`; otherwise (a tie, or the best below `upper`) its best candidates at or above
+    `lower`."""
     by_record: dict[int, list[tuple[str, float]]] = {}
     for source_row, person_key, probability in predictions:
         by_record.setdefault(source_row, []).append((person_key, probability))
@@ -321,14 +204,21 @@ def resolve(
                 for key, p in candidates[:REVIEW_CANDIDATES]
                 if p >= thresholds.lower
             )
-    reviews = _review_candidates(con, review_pairs)
+    return accepted, review_pairs
 
-    exact = con.sql("SELECT source_row, person_key FROM exact ORDER BY source_row").to_arrow_table()
+
+def _links_table(
+    engine: DuckDBEngine, accepted: list[tuple[int, str, float]], now: dt.datetime
+) -> pa.Table:
+    """The sidecar's rows (`LINK_SCHEMA`): the exact links and the accepted ones, by source row."""
+    exact = engine.arrow(
+        "exact links in order", "SELECT source_row, person_key FROM exact ORDER BY source_row"
+    )
     rows = exact.column("source_row").to_pylist() + [a[0] for a in accepted]
     keys = exact.column("person_key").to_pylist() + [a[1] for a in accepted]
     methods = ["exact_id"] * exact.num_rows + ["probabilistic"] * len(accepted)
     probabilities = [None] * exact.num_rows + [a[2] for a in accepted]
-    links = pa.table(
+    return pa.table(
         {
             "source_row": pa.array(rows, pa.int64()),
             "person_key": pa.array(keys, pa.string()),
@@ -339,9 +229,41 @@ def resolve(
         },
         schema=LINK_SCHEMA,
     ).sort_by("source_row")
+
+
+def resolve(
+    engine: DuckDBEngine,
+    records: pa.Table,
+    *,
+    thresholds: Thresholds | None = None,
+    now: dt.datetime | None = None,
+) -> Resolution:
+    """Resolve a snapshot's records (columns person_key, id_status, name, birth_date,
+    region_code, source_row; optionally sex, id_number_masked) against the `registry` table."""
+    started = time.perf_counter()
+    thresholds = thresholds or Thresholds()
+    now = now or dt.datetime.now(dt.UTC)
+    total = _load_records(engine, records)
+    persons = registry_count(engine)
+    exact_count, unresolved = _link_exactly(engine)
+    parameters: dict[str, Any] = {
+        "model_version": MODEL_VERSION,
+        "prior": 1.0 / max(persons, 1),
+        "m_source": "default",
+        "u_source": "default",
+        "blocking_rules": BLOCKING_RULES,
+        "levels": DEFAULT_M_U,
+    }
+    predictions: list[tuple[int, str, float]] = []
+    if unresolved and persons:
+        predictions = probabilistic_links(
+            engine, persons, exact_count, parameters, thresholds.lower
+        )
+    accepted, review_pairs = _decide(predictions, thresholds)
+    reviews = _review_candidates(engine, review_pairs)
     review_records = len({r.source_row for r in reviews})
     return Resolution(
-        links=links,
+        links=_links_table(engine, accepted, now),
         reviews=reviews,
         exact_count=exact_count,
         probabilistic_count=len(accepted),
@@ -352,88 +274,12 @@ def resolve(
     )
 
 
-def _probabilistic(
-    con: duckdb.DuckDBPyConnection,
-    persons: int,
-    exact_count: int,
-    parameters: dict[str, Any],
-    thresholds: Thresholds,
-) -> list[tuple[int, str, float]]:
-    from splink import DuckDBAPI, Linker
-
-    phase = time.perf_counter()
-    timings: dict[str, float] = {}
-    parameters["seconds"] = timings
-
-    def lap(name: str) -> None:
-        nonlocal phase
-        now = time.perf_counter()
-        timings[name] = round(now - phase, 2)
-        phase = now
-
-    reader = PinyinReader()
-    labelled = exact_count >= MIN_LABELLED and persons >= MIN_TRAINING_PERSONS
-    # the records to link, plus (for training m) a sample of exact matches labelled by their key
-    _do(
-        con,
-        "CREATE OR REPLACE TABLE linkable AS "
-        "SELECT source_row AS uid, name, birth_date, sex, region_code AS region, "
-        "NULL::VARCHAR AS label FROM records "
-        "WHERE id_status <> 'valid' OR person_key IS NULL"
-        + (
-            " UNION ALL SELECT -r.source_row AS uid, r.name, r.birth_date, r.sex, "
-            "r.region_code AS region, r.person_key AS label FROM records r "
-            f"JOIN exact e USING (source_row) USING SAMPLE {LABEL_SAMPLE} ROWS "
-            f"(reservoir, {SEED})"
-            if labelled
-            else ""
-        ),
-    )
-    # registry persons worth comparing: same birth date, or same name (typo in the date)
-    _do(
-        con,
-        "CREATE OR REPLACE TABLE candidates_raw AS "
-        "SELECT row_number() OVER () AS uid, g.name, g.birth_date, g.sex, "
-        "g.region_code AS region, g.person_key AS label FROM registry g "
-        "WHERE g.birth_date IN (SELECT birth_date FROM linkable) "
-        "OR g.name IN (SELECT name FROM linkable)",
-    )
-    _with_pinyin(con, reader, "linkable", "linkable_py")
-    _with_pinyin(con, reader, "candidates_raw", "candidates_py")
-    lap("prepare")
-
-    db_api = DuckDBAPI(connection=con)
-    left = db_api.register("candidates_py", dataset_display_name="registry_side")
-    right = db_api.register("linkable_py", dataset_display_name="records_side")
-    # log_level sets the "splink" logger: ERROR, since its warning that 1e6 u pairs may be too few
-    # is about a choice made on purpose (U_MAX_PAIRS)
-    linker = Linker([left, right], _settings(DEFAULT_M_U, 1.0 / persons), log_level=logging.ERROR)
-    if persons >= MIN_TRAINING_PERSONS:
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-        parameters["u_source"] = f"random sampling, {U_MAX_PAIRS:,} pairs, seed {SEED}"
-    if labelled:
-        linker.training.estimate_m_from_label_column("label")
-        parameters["m_source"] = f"exact ID matches as labels (sample of {LABEL_SAMPLE:,})"
-    parameters["levels"] = _trained_parameters(linker)
-    lap("train")
-    predicted = linker.inference.predict(threshold_match_probability=thresholds.lower)
-    table = predicted.physical_name
-    rows = con.execute(
-        f"SELECT CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END, "
-        f"c.label, p.match_probability FROM {table} p JOIN candidates_py c ON c.uid = "
-        f"CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_r ELSE p.uid_l END "
-        f"WHERE (CASE WHEN p.source_dataset_l = 'records_side' THEN p.uid_l ELSE p.uid_r END) > 0"
-    ).fetchall()
-    lap("predict")
-    return [(int(r), str(k), float(p)) for r, k, p in rows]
-
-
 def _review_candidates(
-    con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, str, float]]
+    engine: DuckDBEngine, pairs: list[tuple[int, str, float]]
 ) -> list[ReviewCandidate]:
     if not pairs:
         return []
-    con.register(
+    engine.register_arrow(
         "review_pairs",
         pa.table(
             {
@@ -444,15 +290,16 @@ def _review_candidates(
         ),
     )
     fields = "name, birth_date, region_code, sex, id_number_masked"
-    rows = con.execute(
+    rows = engine.rows(
+        "review candidates",
         f"SELECT q.source_row, q.person_key, q.probability, "
         f"{', '.join('r.' + f for f in fields.split(', '))}, "
         f"{', '.join('g.' + f for f in fields.split(', '))} "
         "FROM review_pairs q JOIN records r USING (source_row) "
         "JOIN registry g ON g.person_key = q.person_key "
-        "ORDER BY q.source_row, q.probability DESC, q.person_key"
-    ).fetchall()
-    con.unregister("review_pairs")
+        "ORDER BY q.source_row, q.probability DESC, q.person_key",
+    )
+    engine.unregister("review_pairs")
     names = fields.split(", ")
 
     def _fields(values: tuple[Any, ...]) -> dict[str, Any]:

@@ -241,15 +241,80 @@ def _regular_csv_columns(text: str, width: int, truncated: bool) -> Columns | No
     return _without_blank_rows(arrays, numbers, found)
 
 
-def read_csv(data: bytes) -> Table:
-    problems: list[Problem] = []
-    text = None
+def _decoded(data: bytes) -> str | None:
+    """The text of a CSV file in UTF-8 (with or without BOM) or GBK/GB18030; None for neither."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    return None
+
+
+class _CsvBody:
+    """The data lines after a CSV header, read once: row by row (`rows`) or, for validation,
+    column by column (`columns`). A line with another number of fields than the header is a
+    problem (`problems`), with a hint when the file looks truncated."""
+
+    def __init__(self, reader: Any, text: str, width: int, problems: list[Problem]) -> None:
+        self.reader = reader
+        self.text = text
+        self.width = width
+        self.problems = problems
+        self.truncated = bool(text) and not text.endswith(("\n", "\r"))
+
+    def _wrong_width(self, line: int, cells: list[str]) -> Problem:
+        at_end = self.truncated and line == self.text.count("\n") + 1
+        return _field_count_problem(line, cells, self.width, at_end)
+
+    def _unparsable(self, error: csv.Error) -> Problem:
+        return Problem(self.reader.line_num, None, f"无法解析（文件可能被截断）：{error}")
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        reader = self.reader
+        try:
+            for cells in reader:
+                line = reader.line_num
+                if _blank(cells):
+                    continue
+                if len(cells) != self.width:
+                    self.problems.append(self._wrong_width(line, cells))
+                    continue
+                yield line, cells
+        except csv.Error as error:
+            self.problems.append(self._unparsable(error))
+
+    def columns(self) -> Columns:
+        reader, width = self.reader, self.width
+        if reader.line_num == 1 and not any(mark in self.text for mark in _CSV_SPECIAL):
+            regular = _regular_csv_columns(self.text, width, self.truncated)
+            if regular is not None:
+                return regular
+        kept: list[list[str]] = []
+        lines: list[int] = []
+        found: list[tuple[int, Problem]] = []
+        keep = kept.append
+        line_of = lines.append
+        try:
+            for cells in reader:
+                if len(cells) == width:
+                    keep(cells)
+                    line_of(reader.line_num)
+                    continue
+                if _blank(cells):
+                    continue
+                found.append((len(kept), self._wrong_width(reader.line_num, cells)))
+        except csv.Error as error:
+            found.append((len(kept), self._unparsable(error)))
+        arrays = [pa.array(column, pa.string()) for column in zip(*kept, strict=True)]
+        if not kept:
+            arrays = [pa.array([], pa.string()) for _ in range(width)]
+        return _without_blank_rows(arrays, np.array(lines, dtype=np.int64), found)
+
+
+def read_csv(data: bytes) -> Table:
+    problems: list[Problem] = []
+    text = _decoded(data)
     if text is None:
         problems.append(Problem(None, None, "文件编码无法识别：CSV 文件须为 UTF-8 或 GBK 编码"))
         return Table("csv", [], iter(()), problems)
@@ -263,67 +328,8 @@ def read_csv(data: bytes) -> Table:
     if _blank(header):
         problems.append(Problem(None, None, "文件为空：没有表头和数据行"))
         return Table("csv", [], iter(()), problems)
-    truncated = bool(text) and not text.endswith(("\n", "\r"))
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for cells in reader:
-                line = reader.line_num
-                if _blank(cells):
-                    continue
-                if len(cells) != len(header):
-                    at_end = truncated and line == text.count("\n") + 1
-                    hint = "（文件可能被截断）" if at_end or len(cells) < len(header) else ""
-                    problems.append(
-                        Problem(
-                            line, None, f"本行有 {len(cells)} 列，表头有 {len(header)} 列{hint}"
-                        )
-                    )
-                    continue
-                yield line, cells
-        except csv.Error as error:
-            problems.append(Problem(reader.line_num, None, f"无法解析（文件可能被截断）：{error}"))
-
-    def columns() -> Columns:
-        if reader.line_num == 1 and not any(mark in text for mark in _CSV_SPECIAL):
-            regular = _regular_csv_columns(text, len(header), truncated)
-            if regular is not None:
-                return regular
-        width = len(header)
-        kept: list[list[str]] = []
-        lines: list[int] = []
-        found: list[tuple[int, Problem]] = []
-        keep = kept.append
-        line_of = lines.append
-        try:
-            for cells in reader:
-                if len(cells) == width:
-                    keep(cells)
-                    line_of(reader.line_num)
-                    continue
-                line = reader.line_num
-                if _blank(cells):
-                    continue
-                at_end = truncated and line == text.count("\n") + 1
-                hint = "（文件可能被截断）" if at_end or len(cells) < len(header) else ""
-                found.append(
-                    (
-                        len(kept),
-                        Problem(
-                            line, None, f"本行有 {len(cells)} 列，表头有 {len(header)} 列{hint}"
-                        ),
-                    )
-                )
-        except csv.Error as error:
-            found.append(
-                (len(kept), Problem(reader.line_num, None, f"无法解析（文件可能被截断）：{error}"))
-            )
-        arrays = [pa.array(column, pa.string()) for column in zip(*kept, strict=True)]
-        if not kept:
-            arrays = [pa.array([], pa.string()) for _ in range(width)]
-        return _without_blank_rows(arrays, np.array(lines, dtype=np.int64), found)
-
-    return Table("csv", header, rows(), problems, columns)
+    body = _CsvBody(reader, text, len(header), problems)
+    return Table("csv", header, body.rows(), problems, body.columns)
 
 
 def read_xlsx(data: bytes) -> Table:

@@ -30,6 +30,7 @@ from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.exchange import identity, store
+from doudi.exchange.duckdb_engine import DuckDBEngine
 from doudi.exchange.models import (
     FeedSnapshot,
     IdentityLinkReview,
@@ -94,14 +95,14 @@ def _links_publish(temporary: Path, final: Path) -> None:
     final.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
-def registry_load_orm(con: Any, *, chunk: int = REGISTRY_CHUNK) -> int:
+def registry_load_orm(engine: DuckDBEngine, *, chunk: int = REGISTRY_CHUNK) -> int:
     """Export the registry's match columns into the DuckDB table `registry`, `chunk` persons at a
     time through `values_list` (works on PostgreSQL and SQLite alike)."""
     from doudi.registry.models import Person
 
     fields = ("id_number_hash", "name", "birth_date", "sex", "hukou_region_id", "id_number_masked")
-    identity._do(
-        con,
+    engine.execute(
+        "empty registry",
         "CREATE OR REPLACE TABLE registry (person_key VARCHAR, name VARCHAR, birth_date DATE, "
         "sex VARCHAR, region_code VARCHAR, id_number_masked VARCHAR)",
     )
@@ -117,9 +118,9 @@ def registry_load_orm(con: Any, *, chunk: int = REGISTRY_CHUNK) -> int:
                 for name, values in zip(identity.REGISTRY_COLUMNS, columns, strict=True)
             }
         )
-        con.register("registry_chunk", table)
-        identity._do(con, "INSERT INTO registry SELECT * FROM registry_chunk")
-        con.unregister("registry_chunk")
+        engine.register_arrow("registry_chunk", table)
+        engine.execute("registry chunk", "INSERT INTO registry SELECT * FROM registry_chunk")
+        engine.unregister("registry_chunk")
         batch.clear()
 
     for row in Person.objects.order_by("pk").values_list(*fields).iterator(chunk_size=chunk):
@@ -127,7 +128,7 @@ def registry_load_orm(con: Any, *, chunk: int = REGISTRY_CHUNK) -> int:
         if len(batch) >= chunk:
             flush()
     flush()
-    return con.execute("SELECT count(*) FROM registry").fetchall()[0][0]
+    return identity.registry_count(engine)
 
 
 def _snapshot_records(snapshot: FeedSnapshot) -> pa.Table:
@@ -157,12 +158,11 @@ def identity_resolve(
     thresholds = thresholds or thresholds_from_settings()
     now = now or timezone.now()
     started = time.perf_counter()
-    con = identity.registry_connection()
-    try:
-        registry_load_orm(con)
-        result = identity.resolve(con, _snapshot_records(snapshot), thresholds=thresholds, now=now)
-    finally:
-        con.close()
+    with identity.registry_connection() as engine:
+        registry_load_orm(engine)
+        result = identity.resolve(
+            engine, _snapshot_records(snapshot), thresholds=thresholds, now=now
+        )
 
     previous = links_read(snapshot)
     reviewed = previous.filter(pc.equal(previous.column("method"), "reviewed"))

@@ -19,7 +19,8 @@ from django.utils import timezone
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError
-from doudi.core.id_protection import id_number_hash
+from doudi.core.id_hashing import KeyedHasher
+from doudi.core.id_protection import id_number_hash_key
 from doudi.exchange import access, store
 from doudi.exchange.models import FeedSnapshot, FeedSubmission, SubmissionChannel, SubmissionStatus
 from doudi.exchange.readers import Problem, read_table
@@ -103,7 +104,12 @@ def feed_file_ingest(
         return IngestOutcome("duplicate", source, existing.submission, existing)
 
     today = timezone.localdate(received_at)
-    result = validate_table(schema, read_table(data, filename), today=today, id_hash=id_number_hash)
+    result = validate_table(
+        schema,
+        read_table(data, filename),
+        today=today,
+        id_hash=KeyedHasher(id_number_hash_key()),
+    )
     common = {
         "source": source,
         "channel": channel,

@@ -73,9 +73,9 @@ class _Run:
                 for plan in self._plans():
                     pending.append(pool.submit(self._persons, plan))
                     while len(pending) > self.workers:
-                        yield pending.popleft().result()
+                        yield _result(pending.popleft(), pending)
                 while pending:
-                    yield pending.popleft().result()
+                    yield _result(pending.popleft(), pending)
             finally:
                 if pending:  # failed or abandoned: let waiting blocks give up, drop queued ones
                     with self._cond:
@@ -127,6 +127,19 @@ class _Run:
         return generate_block(
             plan, self.allocator, self._allocate_in_turn, self._phone_rounds, self._card_rounds
         )
+
+
+def _result(future: Future[Block], later: deque[Future[Block]]) -> Block:
+    """The block of `future`; when it gave up because a later block failed first (`_Aborted`),
+    that block's error instead, so the cause is what is raised."""
+    try:
+        return future.result()
+    except _Aborted:
+        for other in later:
+            error = other.exception()
+            if error is not None and not isinstance(error, _Aborted):
+                raise error from None
+        raise
 
 
 def iter_blocks(config: SynthConfig, workers: int = 1) -> Iterator[Block]:

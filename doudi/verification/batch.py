@@ -6,89 +6,211 @@ rows an identity-resolution sidecar links to it) and returns one row per househo
 counted income found, household asset totals, sources not checked, and the conclusion by the same
 rules as a report without a declaration (asset_limit_breach → 不符合; source_not_checked → 疑似;
 otherwise 符合). It writes nothing: it is not a report (no items, no number, no access log);
-`batch_services.batch_run` persists its result and logs the reads."""
+`batch_services.batch_run` persists its result and logs the reads.
+
+The SQL is generated from each feed's declared meaning (`doudi.exchange.schemas.meaning`), the
+same one the report's items come from: income rows of the reference months whose type the policy
+engine counts, summed; limited assets only, valued ones summed (each person's latest row where
+the feed says so), counted ones as distinct keys. A feed whose income is an estimate
+(`counted_unless_in`) and feeds of assets no limit counts are not read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
+from doudi.exchange.duckdb_engine import TEMPORARY_PREFIX, DuckDBEngine
+from doudi.exchange.schemas import AssetMeaning, IncomeMeaning
+from doudi.exchange.schemas.meaning import VALUED_ASSETS, ByCode, Rows
 from doudi.policy.codes import COUNTED_INCOME_TYPES
+from doudi.verification import sources as S
 from doudi.verification.findings import Limits, income_window
 from doudi.verification.snapshots import links_path
-from doudi.verification.sources import PENSION_INCOME_TYPE, SOURCES, TAX_INCOME_TYPE
 
-PREFIX = "__vf__"
+PREFIX = TEMPORARY_PREFIX
+MEMBERS = f"{PREFIX}members"
+LIMITS = f"{PREFIX}limits"
+INCOME = "income"
+# Limited asset category → (column of the household's total, the limit it must not exceed).
+TOTALS = {
+    S.FINANCIAL: ("financial", "l.standard::DECIMAL(18,2) * l.financial_months * h.counted"),
+    S.VEHICLES: ("vehicles", "l.vehicles_max"),
+    S.REAL_ESTATE: ("dwellings", "l.real_estate_max"),
+    S.BUSINESS_REGISTRATIONS: ("businesses", "l.business_max"),
+}
+WINDOW = "{period} >= DATE '{first}' AND {period} < DATE '{end}'"
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+@dataclass(frozen=True)
+class Screen:
+    """What one source adds to a household's totals: its rows of `kind` (income, or a limited
+    asset category) that meet `condition`, aggregated by `aggregate`. Income rows count only in
+    the reference months. With `latest`, only a person's first row in that order counts, among
+    the rows meeting `rows`."""
+
+    source: str
+    kind: str
+    condition: str
+    aggregate: str
+    latest: str = ""  # a window: the partition and order, newest first
+    rows: str = ""
 
 
-def _records(source: str, path: Path, columns: str) -> str:
-    """SQL: (person_key, <columns>) of the snapshot, directly keyed or linked by the sidecar."""
-    direct = f"SELECT person_key, {columns} FROM read_parquet({_literal(path)}) WHERE person_key IS NOT NULL"
+def _codes_in(column: str, codes: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(code) for code in codes)})"
+
+
+def _rows_counted(rows: Rows | None) -> list[str]:
+    return [] if rows is None else [_codes_in(rows.column, rows.codes)]
+
+
+def _chosen(choice: str | ByCode, wanted: tuple[str, ...]) -> list[str]:
+    """SQL conditions for the rows whose income type or category is one of `wanted`."""
+    if isinstance(choice, ByCode):
+        return [_codes_in(choice.column, tuple(c for c, meant in choice.pairs if meant in wanted))]
+    return [] if choice in wanted else ["FALSE"]
+
+
+def _income_screens(source: str, meaning: IncomeMeaning) -> list[Screen]:
+    counted = tuple(kind for kind in meaning.income_types if kind in COUNTED_INCOME_TYPES)
+    if meaning.counted_unless_in or not counted:
+        return []
+    conditions = [*_chosen(meaning.income_type, counted), *_rows_counted(meaning.rows)]
+    return [Screen(source, INCOME, " AND ".join(conditions), f"sum(r.{meaning.amount})")]
+
+
+def _asset_screens(source: str, meaning: AssetMeaning) -> list[Screen]:
+    latest = ""
+    if meaning.latest is not None:
+        partition = ", ".join(("person_key", *meaning.latest.per))
+        latest = f"PARTITION BY {partition} ORDER BY {meaning.latest.by} DESC"
+    return [
+        Screen(
+            source,
+            category,
+            " AND ".join(_chosen(meaning.category, (category,))),
+            f"sum(r.{meaning.value})"
+            if category in VALUED_ASSETS
+            else f"count(DISTINCT r.{meaning.key})",
+            latest,
+            " AND ".join(_rows_counted(meaning.rows)),
+        )
+        for category in TOTALS
+        if category in meaning.categories
+    ]
+
+
+def screens(spec: S.SourceSpec) -> list[Screen]:
+    """The source's contributions to the screen, from its declared meaning (none: not read)."""
+    if isinstance(spec.meaning, IncomeMeaning):
+        return _income_screens(spec.source, spec.meaning)
+    return _asset_screens(spec.source, spec.meaning)
+
+
+SCREENS: dict[str, list[Screen]] = {spec.source: screens(spec) for spec in S.SOURCES}
+# The sources the screen reads (social insurance contributions and the housing fund are not).
+SCREENED_SOURCES: tuple[str, ...] = tuple(source for source, found in SCREENS.items() if found)
+
+
+def _records(engine: DuckDBEngine, source: str, path: Path) -> str:
+    """SQL: (person_key, the source's columns) of the snapshot, directly keyed or linked by the
+    sidecar. Registers the snapshot and its sidecar on `engine`."""
+    snapshot, links = f"{PREFIX}{source}", f"{PREFIX}{source}_links"
+    columns = S.SOURCE_BY_NAME[source].columns
+    engine.register_parquet(snapshot, path)
+    direct = f"SELECT person_key, {', '.join(columns)} FROM {snapshot} WHERE person_key IS NOT NULL"
     sidecar = links_path(path)
     if not sidecar.exists():
         return direct
+    engine.register_parquet(links, sidecar)
     linked = (
-        f"SELECT l.person_key, {', '.join('s.' + c.strip() for c in columns.split(','))} "
-        f"FROM read_parquet({_literal(path)}) s JOIN read_parquet({_literal(sidecar)}) l "
+        f"SELECT l.person_key, {', '.join('s.' + c for c in columns)} "
+        f"FROM {snapshot} s JOIN {links} l "
         "USING (source_row) WHERE s.person_key IS DISTINCT FROM l.person_key"
     )
     return f"{direct} UNION ALL {linked}"
 
 
-def _case(column: str, mapping: Mapping[str, str]) -> str:
-    counted = [code for code, kind in mapping.items() if kind in COUNTED_INCOME_TYPES]
-    return f"{column} IN ({', '.join(repr(c) for c in counted)})"
+def _found(screen: Screen, records: str, window: str) -> str:
+    """SQL: (household_id, kind, value) of one screen; `window` limits income rows."""
+    condition = " AND ".join(part for part in (screen.condition, window) if part) or "TRUE"
+    if screen.latest:
+        rows = f" AND {screen.rows}" if screen.rows else ""
+        records = (
+            f"SELECT * FROM (SELECT *, row_number() OVER ({screen.latest}) AS n FROM ({records}) "
+            f"WHERE person_key IN (SELECT person_key FROM {MEMBERS}){rows}) WHERE n = 1"
+        )
+    elif screen.rows:
+        condition = f"{screen.rows} AND {condition}"
+    return (
+        f"SELECT m.household_id, '{screen.kind}' AS kind, {screen.aggregate}::DECIMAL(18,2) "
+        f"AS value FROM ({records}) r JOIN {MEMBERS} m USING (person_key) "
+        f"WHERE {condition} GROUP BY m.household_id"
+    )
 
 
-def _parts(window: str) -> dict[str, tuple[str, str, str | None, str]]:
-    """Per source read: (kind, columns, condition, value column); `window` limits income rows."""
-    return {
-        "tax": (
-            "income",
-            "period, income_type, income_amount",
-            f"{_case('income_type', TAX_INCOME_TYPE)} AND {window}",
-            "income_amount",
+def _households_sql(found: list[str], income_months: int, not_checked: int) -> str:
+    """SQL: one row per household with its totals, limit and conclusion."""
+    found_sql = " UNION ALL ".join(found) or (
+        "SELECT NULL::BIGINT AS household_id, NULL AS kind, NULL::DECIMAL(18,2) AS value WHERE FALSE"
+    )
+    totals = ",\n                   ".join(
+        f"sum(value) FILTER (WHERE kind = '{kind}') AS {column}"
+        for kind, column in (("income", "income_total"), *((k, c) for k, (c, _) in TOTALS.items()))
+    )
+    breach = "\n                   OR ".join(
+        f"coalesce(t.{column}, 0) > {limit}" for column, limit in TOTALS.values()
+    )
+    counts = "".join(
+        f"coalesce(t.{column}, 0)::INTEGER AS {column},\n               "
+        for category, (column, _) in TOTALS.items()
+        if category not in VALUED_ASSETS
+    )
+    return f"""
+        WITH found AS ({found_sql}),
+        totals AS (
+            SELECT household_id,
+                   {totals}
+            FROM found GROUP BY household_id
         ),
-        "pensions": (
-            "income",
-            "period, pension_type, amount",
-            f"{_case('pension_type', PENSION_INCOME_TYPE)} AND {window}",
-            "amount",
-        ),
-        "unemployment_benefits": ("income", "period, amount", window, "amount"),
-        "bank_deposits": ("financial", "institution, balance, as_of", None, "balance"),
-        "securities": ("financial", "institution, market_value, as_of", None, "market_value"),
-        "commercial_insurance": ("financial", "policy_number, cash_value", "TRUE", "cash_value"),
-        "vehicles": (
-            "vehicles",
-            "plate_number, vehicle_type",
-            "vehicle_type <> 'motorcycle'",
-            "plate_number",
-        ),
-        "real_estate": (
-            "real_estate",
-            "certificate_number, usage",
-            "usage = 'residential'",
-            "certificate_number",
-        ),
-        "business_registration": (
-            "business",
-            "credit_code, status",
-            "status = 'active'",
-            "credit_code",
-        ),
-    }
+        households AS (
+            SELECT household_id, any_value(county_code) AS county_code, count(*) AS counted
+            FROM {MEMBERS} GROUP BY household_id
+        )
+        SELECT h.household_id, h.counted,
+               round(coalesce(t.income_total, 0) / {int(income_months)}, 2)::DECIMAL(18,2)
+                   AS monthly_income,
+               coalesce(t.financial, 0)::DECIMAL(18,2) AS financial,
+               {counts}({TOTALS[S.FINANCIAL][1]})::DECIMAL(18,2) AS financial_limit,
+               CASE
+                 WHEN {breach} THEN 'non_compliant'
+                 WHEN {not_checked} > 0 THEN 'suspect'
+                 ELSE 'compliant' END AS conclusion,
+               CASE
+                 WHEN {breach} THEN 'asset_limit_breach'
+                 WHEN {not_checked} > 0 THEN 'source_not_checked'
+                 ELSE 'consistent' END AS rule
+        FROM households h
+        JOIN {LIMITS} l USING (county_code)
+        LEFT JOIN totals t USING (household_id)
+        ORDER BY h.household_id
+    """
 
 
-# The sources the screen reads (social insurance contributions and the housing fund are not read).
-SCREENED_SOURCES: tuple[str, ...] = tuple(_parts("TRUE"))
+def _limits_table(limits: Mapping[str, Limits]) -> pa.Table:
+    return pa.table(
+        {
+            "county_code": list(limits),
+            "standard": [str(v.standard) for v in limits.values()],
+            "financial_months": [v.financial_months for v in limits.values()],
+            "vehicles_max": [v.vehicles_max for v in limits.values()],
+            "real_estate_max": [v.real_estate_max for v in limits.values()],
+            "business_max": [v.business_registrations_max for v in limits.values()],
+        }
+    )
 
 
 def batch_screen(
@@ -103,100 +225,22 @@ def batch_screen(
     threads: int = 2,
 ) -> pa.Table:
     first, end = income_window(month, income_months)
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET threads = {int(threads)}")
-    con.register(f"{PREFIX}members_arrow", members)
-    con.execute(f"CREATE TEMP TABLE {PREFIX}members AS SELECT * FROM {PREFIX}members_arrow")
-    limit_rows = pa.table(
-        {
-            "county_code": list(limits),
-            "standard": [str(v.standard) for v in limits.values()],
-            "financial_months": [v.financial_months for v in limits.values()],
-            "vehicles_max": [v.vehicles_max for v in limits.values()],
-            "real_estate_max": [v.real_estate_max for v in limits.values()],
-            "business_max": [v.business_registrations_max for v in limits.values()],
-        }
-    )
-    con.register(f"{PREFIX}limits", limit_rows)
-    window = f"period >= DATE '{first.isoformat()}' AND period < DATE '{end.isoformat()}'"
-    parts = _parts(window)
-    selects = []
-    for source, (kind, columns, condition, value) in parts.items():
-        path = snapshots.get(source)
-        if path is None:
-            continue
-        records = _records(source, path, columns)
-        if kind == "income":
-            aggregate = f"sum(r.{value})"
-        elif kind == "financial" and condition is None:
-            # latest balance per person and institution
-            records = (
-                f"SELECT person_key, {value} FROM (SELECT *, row_number() OVER (PARTITION BY "
-                f"person_key, institution ORDER BY as_of DESC) AS n FROM ({records}) "
-                f"WHERE person_key IN (SELECT person_key FROM {PREFIX}members)) WHERE n = 1"
+    with DuckDBEngine(threads=threads) as engine:
+        engine.register_arrow(f"{MEMBERS}_arrow", members)
+        engine.execute("members", f"CREATE TEMP TABLE {MEMBERS} AS SELECT * FROM {MEMBERS}_arrow")
+        engine.register_arrow(LIMITS, _limits_table(limits))
+        found = []
+        for source, source_screens in SCREENS.items():
+            path = snapshots.get(source)
+            if path is None or not source_screens:
+                continue
+            records = _records(engine, source, path)
+            meaning = S.SOURCE_BY_NAME[source].meaning
+            window = (
+                WINDOW.format(period=meaning.period, first=first.isoformat(), end=end.isoformat())
+                if isinstance(meaning, IncomeMeaning)
+                else ""
             )
-            condition, aggregate = "TRUE", f"sum(r.{value})"
-        elif kind == "financial":
-            aggregate = f"sum(r.{value})"
-        else:
-            aggregate = f"count(DISTINCT r.{value})"
-        selects.append(
-            f"SELECT m.household_id, '{kind}' AS kind, {aggregate}::DECIMAL(18,2) AS value "
-            f"FROM ({records}) r JOIN {PREFIX}members m USING (person_key) "
-            f"WHERE {condition} GROUP BY m.household_id"
-        )
-    not_checked = [spec.source for spec in SOURCES if spec.source not in snapshots]
-    found_sql = (
-        " UNION ALL ".join(selects)
-        if selects
-        else (
-            "SELECT NULL::BIGINT AS household_id, NULL AS kind, NULL::DECIMAL(18,2) AS value WHERE FALSE"
-        )
-    )
-    sql = f"""
-        WITH found AS ({found_sql}),
-        totals AS (
-            SELECT household_id,
-                   sum(value) FILTER (WHERE kind = 'income') AS income_total,
-                   sum(value) FILTER (WHERE kind = 'financial') AS financial,
-                   sum(value) FILTER (WHERE kind = 'vehicles') AS vehicles,
-                   sum(value) FILTER (WHERE kind = 'real_estate') AS dwellings,
-                   sum(value) FILTER (WHERE kind = 'business') AS businesses
-            FROM found GROUP BY household_id
-        ),
-        households AS (
-            SELECT household_id, any_value(county_code) AS county_code, count(*) AS counted
-            FROM {PREFIX}members GROUP BY household_id
-        )
-        SELECT h.household_id, h.counted,
-               round(coalesce(t.income_total, 0) / {int(income_months)}, 2)::DECIMAL(18,2)
-                   AS monthly_income,
-               coalesce(t.financial, 0)::DECIMAL(18,2) AS financial,
-               coalesce(t.vehicles, 0)::INTEGER AS vehicles,
-               coalesce(t.dwellings, 0)::INTEGER AS dwellings,
-               coalesce(t.businesses, 0)::INTEGER AS businesses,
-               (l.standard::DECIMAL(18,2) * l.financial_months * h.counted)::DECIMAL(18,2)
-                   AS financial_limit,
-               CASE
-                 WHEN coalesce(t.financial, 0) > l.standard::DECIMAL(18,2) * l.financial_months * h.counted
-                   OR coalesce(t.vehicles, 0) > l.vehicles_max
-                   OR coalesce(t.dwellings, 0) > l.real_estate_max
-                   OR coalesce(t.businesses, 0) > l.business_max THEN 'non_compliant'
-                 WHEN {len(not_checked)} > 0 THEN 'suspect'
-                 ELSE 'compliant' END AS conclusion,
-               CASE
-                 WHEN coalesce(t.financial, 0) > l.standard::DECIMAL(18,2) * l.financial_months * h.counted
-                   OR coalesce(t.vehicles, 0) > l.vehicles_max
-                   OR coalesce(t.dwellings, 0) > l.real_estate_max
-                   OR coalesce(t.businesses, 0) > l.business_max THEN 'asset_limit_breach'
-                 WHEN {len(not_checked)} > 0 THEN 'source_not_checked'
-                 ELSE 'consistent' END AS rule
-        FROM households h
-        JOIN {PREFIX}limits l USING (county_code)
-        LEFT JOIN totals t USING (household_id)
-        ORDER BY h.household_id
-    """
-    try:
-        return con.sql(sql).to_arrow_table()
-    finally:
-        con.close()
+            found.extend(_found(screen, records, window) for screen in source_screens)
+        not_checked = sum(1 for spec in S.SOURCES if spec.source not in snapshots)
+        return engine.arrow("household screen", _households_sql(found, income_months, not_checked))

@@ -188,25 +188,11 @@ def _missing_labels(
     }
 
 
-def batch_run(
-    *,
-    actor: Actor,
-    region_code: str,
-    programme: str | None = None,
-    month: str | None = None,
-) -> BatchRun:
-    """Screen the households of `region_code` (inside the actor's region) — with `programme`,
-    only those with an entitlement of it still paid in `month` (current recipients) — and
-    persist the run, its results and the access log. `month` defaults to the current month; the
-    income window is the `income_months()` whole months before it."""
-    access.require_request(actor)
-    division = _division(actor, region_code)
-    programme = _programme(programme)
-    month = _month(month)
-    month_start = dt.date.fromisoformat(f"{month}-01")
-    started_at = timezone.now()
-    clock = time.perf_counter()
-
+def _households(
+    actor: Actor, division: Division, programme: str, month_start: dt.date
+) -> tuple[Any, dict[int, _Household]]:
+    """The selected households (a queryset) and each one with its counted members: those of the
+    division inside the actor's region; with `programme`, only its current recipients."""
     field = LEVEL_FIELDS[DivisionLevel(division.level)]
     selected = Household.objects.filter(actor.region_q(), **{field: division.code})
     if programme:
@@ -227,9 +213,15 @@ def batch_run(
         .values_list("household_id", "person_id", "person__name", "person__id_number_hash")
     ):
         households[household_id].members.append((person_id, name, key))
+    return selected, households
 
-    # consents relied on: standalone ones of the household, or those of the application behind
-    # an entitlement still paid (the household's current assistance); the newest valid one
+
+def _consents(
+    selected: Any, month_start: dt.date, started_at: dt.datetime
+) -> tuple[Q, dict[tuple[int, int], int]]:
+    """(the consents that may be relied on, the newest valid one per household and person):
+    standalone ones of the household, or those of the application behind an entitlement still
+    paid (the household's current assistance)."""
     covering = Entitlement.objects.filter(_open_in(month_start), household__in=selected).values(
         "application_id"
     )
@@ -245,7 +237,32 @@ def batch_run(
         .values_list("id", "household_id", "person_id")
     ):
         consent_of.setdefault((household_id, person_id), consent_id)
+    return scope, consent_of
 
+
+@dataclass
+class _Selection:
+    """The run's households: screened, skipped for lack of a valid consent (with the members
+    concerned and why), or without counted members; and the consent relied on per person."""
+
+    households: dict[int, _Household]
+    consent_of: dict[tuple[int, int], int]
+    screened: list[_Household]
+    without_members: list[_Household]
+    missing: dict[int, list[tuple[int, str]]]
+    labels: dict[tuple[int, int], str]
+
+    @property
+    def persons_read(self) -> int:
+        return sum(len(h.members) for h in self.screened)
+
+
+def _select(
+    actor: Actor, division: Division, programme: str, month_start: dt.date, now: dt.datetime
+) -> _Selection:
+    """The selected households sorted by whether they can be screened now (`_Selection`)."""
+    selected, households = _households(actor, division, programme, month_start)
+    scope, consent_of = _consents(selected, month_start, now)
     screened: list[_Household] = []
     without_members: list[_Household] = []
     missing: dict[int, list[tuple[int, str]]] = {}
@@ -262,12 +279,12 @@ def batch_run(
             missing[household.pk] = lacking
         else:
             screened.append(household)
-    labels = _missing_labels(missing, scope, started_at) if missing else {}
-    selected_seconds = time.perf_counter() - clock
+    labels = _missing_labels(missing, scope, now) if missing else {}
+    return _Selection(households, consent_of, screened, without_members, missing, labels)
 
-    latest = feed_snapshots_latest(sources=[spec.source for spec in S.SOURCES])
-    not_checked = [spec.source for spec in S.SOURCES if spec.source not in latest]
-    sources_read = [source for source in SCREENED_SOURCES if source in latest]
+
+def _limits(screened: list[_Household], month: str) -> dict[str, Limits]:
+    """The policy engine's limits per county and area type of the screened households."""
     limits: dict[str, Limits] = {}
     for household in screened:
         if household.limits_key not in limits:
@@ -275,164 +292,276 @@ def batch_run(
             limits[household.limits_key] = limits_for(
                 region=county, area_type=area_type, month=month, counted_members=0
             )
+    return limits
+
+
+def _screen(
+    screened: list[_Household],
+    latest: dict[str, Any],
+    limits: dict[str, Limits],
+    month: str,
+    months: int,
+) -> list[dict[str, Any]]:
+    """One row per screened household from `batch.batch_screen`, in household order."""
+    if not screened:
+        return []
+    members = pa.table(
+        {
+            "household_id": pa.array([h.pk for h in screened for _ in h.members], pa.int64()),
+            "person_key": pa.array([key for h in screened for _, _, key in h.members], pa.string()),
+            "county_code": pa.array(
+                [h.limits_key for h in screened for _ in h.members], pa.string()
+            ),
+        }
+    )
+    found = batch_screen(
+        members=members,
+        snapshots={source: snapshot_path(s.path) for source, s in latest.items()},
+        limits=limits,
+        month=month,
+        income_months=months,
+    ).to_pydict()
+    columns = list(found)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*found.values(), strict=True)]
+
+
+@dataclass
+class _Screening:
+    """What the screen read and found: the latest snapshots, the sources not sent, the limits,
+    one row per screened household, when the data were read and when the screen finished."""
+
+    latest: dict[str, Any]
+    not_checked: list[str]
+    limits: dict[str, Limits]
+    months: int
+    rows: list[dict[str, Any]]
+    read_at: dt.datetime
+    finished_at: dt.datetime
+    seconds: float
+
+    @property
+    def tally(self) -> dict[str, int]:
+        counts: dict[str, int] = dict.fromkeys(BatchOutcome.values, 0)
+        for row in self.rows:
+            counts[row["conclusion"]] += 1
+        return counts
+
+
+def _screening(screened: list[_Household], month: str) -> _Screening:
+    """Screen the households against the latest snapshot of every source."""
+    latest = feed_snapshots_latest(sources=[spec.source for spec in S.SOURCES])
+    limits = _limits(screened, month)
     months = income_months()
     read_at = timezone.now()
     clock = time.perf_counter()
-    found: dict[str, list[Any]] = {}
-    if screened:
-        members = pa.table(
-            {
-                "household_id": pa.array([h.pk for h in screened for _ in h.members], pa.int64()),
-                "person_key": pa.array(
-                    [key for h in screened for _, _, key in h.members], pa.string()
-                ),
-                "county_code": pa.array(
-                    [h.limits_key for h in screened for _ in h.members], pa.string()
-                ),
-            }
+    rows = _screen(screened, latest, limits, month, months)
+    return _Screening(
+        latest=latest,
+        not_checked=[spec.source for spec in S.SOURCES if spec.source not in latest],
+        limits=limits,
+        months=months,
+        rows=rows,
+        read_at=read_at,
+        finished_at=timezone.now(),
+        seconds=time.perf_counter() - clock,
+    )
+
+
+def _run_create(
+    actor: Actor,
+    division: Division,
+    programme: str,
+    month: str,
+    started_at: dt.datetime,
+    selection: _Selection,
+    screening: _Screening,
+) -> BatchRun:
+    """The `BatchRun` row: scope, month, counts, snapshots, sources not checked, limits used."""
+    tally = screening.tally
+    return BatchRun.objects.create(
+        region_code=division.code,
+        region_level=division.level,
+        region_name=division.name,
+        programme=programme,
+        month=month,
+        income_months=screening.months,
+        requested_by=actor.user,
+        started_at=started_at,
+        finished_at=screening.finished_at,
+        status=BatchStatus.COMPLETED if selection.screened else BatchStatus.NOTHING_SCREENED,
+        households_selected=len(selection.households),
+        households_screened=len(selection.screened),
+        households_skipped=len(selection.missing),
+        households_without_members=len(selection.without_members),
+        compliant_count=tally[BatchOutcome.COMPLIANT],
+        non_compliant_count=tally[BatchOutcome.NON_COMPLIANT],
+        suspect_count=tally[BatchOutcome.SUSPECT],
+        persons_read=selection.persons_read,
+        snapshots={
+            source: {"snapshot_id": s.pk, "snapshot_date": s.snapshot_date.isoformat()}
+            for source, s in sorted(screening.latest.items())
+        },
+        sources_not_checked=screening.not_checked,
+        limits=_limits_used(screening.limits),
+        **_region_codes(division),
+    )
+
+
+def _run_audit(actor: Actor, run: BatchRun, selection: _Selection, screening: _Screening) -> None:
+    """The audit event of the run: programme, month and counts, no personal data."""
+    tally = screening.tally
+    audit_event_record(
+        actor=actor.user,
+        action="verification.batch_run",
+        obj=run,
+        region_code=run.region_code,
+        parameters={
+            "programme": run.programme,
+            "month": run.month,
+            "households_screened": len(selection.screened),
+            "households_skipped": len(selection.missing),
+            "compliant": tally[BatchOutcome.COMPLIANT],
+            "non_compliant": tally[BatchOutcome.NON_COMPLIANT],
+            "suspect": tally[BatchOutcome.SUSPECT],
+            "persons_read": selection.persons_read,
+        },
+    )
+
+
+def _results(
+    rows: list[dict[str, Any]],
+    selection: _Selection,
+    limits: dict[str, Limits],
+    not_checked: list[str],
+) -> list[tuple[Any, ...]]:
+    """One `BatchResult` row (`RESULT_FIELDS`) per selected household, in household order:
+    screened, skipped for lack of consent, or without counted members."""
+    by_household = {h.pk: h for h in selection.screened}
+    results: list[tuple[Any, ...]] = [
+        (
+            row["household_id"],
+            row["conclusion"],
+            row["rule"],
+            _reason(row, limits[by_household[row["household_id"]].limits_key], not_checked),
+            row["counted"],
+            row["monthly_income"],
+            row["financial"],
+            row["financial_limit"],
+            row["vehicles"],
+            row["dwellings"],
+            row["businesses"],
+            not_checked,
+            [],
         )
-        found = batch_screen(
-            members=members,
-            snapshots={source: snapshot_path(s.path) for source, s in latest.items()},
-            limits=limits,
-            month=month,
-            income_months=months,
-        ).to_pydict()
-    screen_seconds = time.perf_counter() - clock
-    finished_at = timezone.now()
+        for row in rows
+    ]
+    for household_id, lacking in selection.missing.items():
+        named = [
+            {
+                "person_id": person_id,
+                "name": name,
+                "consent_status": selection.labels[(household_id, person_id)],
+            }
+            for person_id, name in lacking
+        ]
+        reason = f"{NO_CONSENT_REASON}：" + "、".join(
+            f"{m['name']}（{m['consent_status']}）" for m in named
+        )
+        size = len(selection.households[household_id].members)
+        results.append(
+            (household_id, BatchOutcome.SKIPPED.value, NO_CONSENT_RULE, reason, size)
+            + (None,) * 6
+            + ([], named)
+        )
+    results.extend(
+        (household.pk, BatchOutcome.SKIPPED.value, NO_MEMBERS_RULE, NO_MEMBERS_REASON, 0)
+        + (None,) * 6
+        + ([], [])
+        for household in selection.without_members
+    )
+    results.sort(key=lambda result: result[0])
+    return results
+
+
+def _accesses_insert(
+    run: BatchRun,
+    actor: Actor,
+    selection: _Selection,
+    latest: dict[str, Any],
+    read_at: dt.datetime,
+) -> None:
+    """One `BatchPersonAccess` per person screened, with the consent relied on and the sources
+    read (screened sources with a snapshot)."""
+    rows_insert(
+        BatchPersonAccess,
+        constant={
+            "run": run.pk,
+            "sources": [source for source in SCREENED_SOURCES if source in latest],
+            "purpose": PURPOSE,
+            "actor": actor.user.pk,
+            "accessed_at": read_at,
+        },
+        varying=("person", "household", "consent"),
+        rows=(
+            (person_id, household.pk, selection.consent_of[(household.pk, person_id)])
+            for household in selection.screened
+            for person_id, _, _ in household.members
+        ),
+    )
+
+
+def _limits_used(limits: dict[str, Limits]) -> dict[str, dict[str, Any]]:
+    """Per `county/area type`, the policy engine's values the run used."""
+    return {
+        key: {
+            "dibao.standard": str(value.standard),
+            "assets.financial_months": value.financial_months,
+            "assets.vehicles_max": value.vehicles_max,
+            "assets.real_estate_max": value.real_estate_max,
+            "assets.business_registrations_max": value.business_registrations_max,
+        }
+        for key, value in sorted(limits.items())
+    }
+
+
+def batch_run(
+    *,
+    actor: Actor,
+    region_code: str,
+    programme: str | None = None,
+    month: str | None = None,
+) -> BatchRun:
+    """Screen the households of `region_code` (inside the actor's region) — with `programme`,
+    only those with an entitlement of it still paid in `month` (current recipients) — and
+    persist the run, its results and the access log. `month` defaults to the current month; the
+    income window is the `income_months()` whole months before it."""
+    access.require_request(actor)
+    division = _division(actor, region_code)
+    programme = _programme(programme)
+    month = _month(month)
+    started_at = timezone.now()
+    clock = time.perf_counter()
+    selection = _select(
+        actor, division, programme, dt.date.fromisoformat(f"{month}-01"), started_at
+    )
+    selected_seconds = time.perf_counter() - clock
+    screening = _screening(selection.screened, month)
 
     clock = time.perf_counter()
-    by_household = {h.pk: h for h in screened}
-    columns = list(found)
-    rows = [dict(zip(columns, values, strict=True)) for values in zip(*found.values(), strict=True)]
-    tally: dict[str, int] = dict.fromkeys(BatchOutcome.values, 0)
-    for row in rows:
-        tally[row["conclusion"]] += 1
-    persons_read = sum(len(h.members) for h in screened)
     with transaction.atomic():
-        run = BatchRun.objects.create(
-            region_code=division.code,
-            region_level=division.level,
-            region_name=division.name,
-            programme=programme,
-            month=month,
-            income_months=months,
-            requested_by=actor.user,
-            started_at=started_at,
-            finished_at=finished_at,
-            status=BatchStatus.COMPLETED if screened else BatchStatus.NOTHING_SCREENED,
-            households_selected=len(households),
-            households_screened=len(screened),
-            households_skipped=len(missing),
-            households_without_members=len(without_members),
-            compliant_count=tally[BatchOutcome.COMPLIANT],
-            non_compliant_count=tally[BatchOutcome.NON_COMPLIANT],
-            suspect_count=tally[BatchOutcome.SUSPECT],
-            persons_read=persons_read,
-            snapshots={
-                source: {
-                    "snapshot_id": snapshot.pk,
-                    "snapshot_date": snapshot.snapshot_date.isoformat(),
-                }
-                for source, snapshot in sorted(latest.items())
-            },
-            sources_not_checked=not_checked,
-            limits={
-                key: {
-                    "dibao.standard": str(value.standard),
-                    "assets.financial_months": value.financial_months,
-                    "assets.vehicles_max": value.vehicles_max,
-                    "assets.real_estate_max": value.real_estate_max,
-                    "assets.business_registrations_max": value.business_registrations_max,
-                }
-                for key, value in sorted(limits.items())
-            },
-            **_region_codes(division),
-        )
-        results: list[tuple[Any, ...]] = [
-            (
-                row["household_id"],
-                row["conclusion"],
-                row["rule"],
-                _reason(row, limits[by_household[row["household_id"]].limits_key], not_checked),
-                row["counted"],
-                row["monthly_income"],
-                row["financial"],
-                row["financial_limit"],
-                row["vehicles"],
-                row["dwellings"],
-                row["businesses"],
-                not_checked,
-                [],
-            )
-            for row in rows
-        ]
-        for household_id, lacking in missing.items():
-            named = [
-                {
-                    "person_id": person_id,
-                    "name": name,
-                    "consent_status": labels[(household_id, person_id)],
-                }
-                for person_id, name in lacking
-            ]
-            reason = f"{NO_CONSENT_REASON}：" + "、".join(
-                f"{m['name']}（{m['consent_status']}）" for m in named
-            )
-            size = len(households[household_id].members)
-            results.append(
-                (household_id, BatchOutcome.SKIPPED.value, NO_CONSENT_RULE, reason, size)
-                + (None,) * 6
-                + ([], named)
-            )
-        results.extend(
-            (household.pk, BatchOutcome.SKIPPED.value, NO_MEMBERS_RULE, NO_MEMBERS_REASON, 0)
-            + (None,) * 6
-            + ([], [])
-            for household in without_members
-        )
-        results.sort(key=lambda result: result[0])
+        run = _run_create(actor, division, programme, month, started_at, selection, screening)
+        results = _results(screening.rows, selection, screening.limits, screening.not_checked)
         rows_insert(BatchResult, constant={"run": run.pk}, varying=RESULT_FIELDS, rows=results)
-        rows_insert(
-            BatchPersonAccess,
-            constant={
-                "run": run.pk,
-                "sources": sources_read,
-                "purpose": PURPOSE,
-                "actor": actor.user.pk,
-                "accessed_at": read_at,
-            },
-            varying=("person", "household", "consent"),
-            rows=(
-                (person_id, household.pk, consent_of[(household.pk, person_id)])
-                for household in screened
-                for person_id, _, _ in household.members
-            ),
-        )
-        audit_event_record(
-            actor=actor.user,
-            action="verification.batch_run",
-            obj=run,
-            region_code=division.code,
-            parameters={
-                "programme": programme,
-                "month": month,
-                "households_screened": len(screened),
-                "households_skipped": len(missing),
-                "compliant": tally[BatchOutcome.COMPLIANT],
-                "non_compliant": tally[BatchOutcome.NON_COMPLIANT],
-                "suspect": tally[BatchOutcome.SUSPECT],
-                "persons_read": persons_read,
-            },
-        )
+        _accesses_insert(run, actor, selection, screening.latest, screening.read_at)
+        _run_audit(actor, run, selection, screening)
     logger.info(
         "batch run %s: %d households (%d persons) selected in %.1f s, screened in %.1f s, "
         "written in %.1f s",
         run.public_id,
-        len(households),
-        persons_read,
+        len(selection.households),
+        selection.persons_read,
         selected_seconds,
-        screen_seconds,
+        screening.seconds,
         time.perf_counter() - clock,
     )
     return run

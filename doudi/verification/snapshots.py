@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from doudi.exchange.duckdb_engine import DuckDBEngine, EngineError, sql_string
 
 DIRECT_METHOD = "id_number"  # the row carries the person's own ID number (keyed hash)
 LINK_METHOD_LABELS = {DIRECT_METHOD: "身份证号码一致"}
@@ -32,27 +33,23 @@ LINK_METHOD_LABELS = {DIRECT_METHOD: "身份证号码一致"}
 _local = threading.local()
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB connection per thread, with the Parquet metadata cache on
-    (snapshots never change, so cached footers stay right)."""
-    con = getattr(_local, "connection", None)
-    if con is None:
-        con = duckdb.connect(":memory:")
+def engine() -> DuckDBEngine:
+    """One in-memory DuckDB engine per thread, with the Parquet metadata cache on (snapshots
+    never change, so cached footers stay right)."""
+    current = getattr(_local, "engine", None)
+    if current is None:
+        current = DuckDBEngine()
         try:
-            con.execute("SET parquet_metadata_cache = true")
-        except duckdb.Error:  # older DuckDB: the option had another name
-            con.execute("SET enable_object_cache = true")
-        _local.connection = con
-    return con
+            current.execute("parquet metadata cache", "SET parquet_metadata_cache = true")
+        except EngineError:  # older DuckDB: the option had another name
+            current.execute("object cache", "SET enable_object_cache = true")
+        _local.engine = current
+    return current
 
 
 def links_path(snapshot: Path) -> Path:
     """`X.parquet` → `X.links.parquet` (the identity-resolution sidecar)."""
     return snapshot.with_name(snapshot.name.removesuffix(".parquet") + ".links.parquet")
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -230,14 +227,14 @@ def person_records(
     }
     if not wanted:
         return records
-    con = connection()
     selected = ", ".join(f'"{column}"' for column in columns)
     row_marks = ", ".join("?" for _ in wanted)
-    linked = con.execute(
-        f"SELECT source_row, {selected} FROM read_parquet({_literal(path)}) "
+    linked = engine().rows(
+        "linked snapshot rows",
+        f"SELECT source_row, {selected} FROM read_parquet({sql_string(path)}) "
         f"WHERE source_row IN ({row_marks}) ORDER BY source_row",
         sorted(wanted),
-    ).fetchall()
+    )
     for row in linked:
         key, method, probability = wanted[int(row[0])]
         records.append(

@@ -1,78 +1,125 @@
-"""Which department feeds a verification reads and what each row means (no Django imports).
+"""Which department feeds a verification reads, in the order a report shows them (no Django).
 
-Income feeds give monthly amounts over the reference months; asset feeds give items with a value.
-Income types are the policy engine's (`doudi.policy.codes.INCOME_TYPES`); asset categories are
-the four the policy engine limits (`assets.*`: financial, vehicles, real_estate,
-business_registrations) plus items reported for information only (not counted by any limit)."""
+What a feed's rows mean — income or asset, which columns hold the amount and the month or date,
+how its codes map to the policy engine's income types (`doudi.policy.codes.INCOME_TYPES`) or to
+the asset categories, which rows count — is declared with the feed (`doudi.exchange.schemas`,
+`FeedSchema.meaning`). This module picks the feeds, checks their declared income types against
+the policy engine's, and gives each source the columns a report reads."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from doudi.exchange.schemas import FEEDS
+from doudi.exchange.schemas import FEEDS, FeedSchema, Meaning
+from doudi.exchange.schemas.meaning import (
+    ASSET_LABELS,
+    BUSINESS_REGISTRATIONS,
+    EXEMPT_VEHICLE,
+    FINANCIAL,
+    HOUSING_FUND,
+    LIMITED_ASSETS,
+    NON_RESIDENTIAL,
+    REAL_ESTATE,
+    VALUED_ASSETS,
+    VEHICLES,
+    AssetMeaning,
+    IncomeMeaning,
+)
+from doudi.policy.codes import INCOME_TYPES
 
-# Asset categories. The first four are those of the policy situation's `assets` block.
-FINANCIAL = "financial"
-VEHICLES = "vehicles"
-REAL_ESTATE = "real_estate"
-BUSINESS_REGISTRATIONS = "business_registrations"
-NON_RESIDENTIAL = "non_residential"  # 非住宅房产: reported, no limit in the policy engine
-EXEMPT_VEHICLE = "exempt_vehicle"  # 摩托车: not a vehicle that must be declared (docs/policy.md)
-HOUSING_FUND = "housing_fund"  # 住房公积金余额: reported, not a financial asset
+__all__ = [
+    "ASSET_LABELS",
+    "ASSET_SOURCES",
+    "BUSINESS_REGISTRATIONS",
+    "EXEMPT_VEHICLE",
+    "FINANCIAL",
+    "HOUSING_FUND",
+    "INCOME_TYPE_SOURCES",
+    "LIMITED_ASSETS",
+    "NON_RESIDENTIAL",
+    "REAL_ESTATE",
+    "REPORT_SOURCES",
+    "SOURCES",
+    "SOURCE_BY_NAME",
+    "VALUED_ASSETS",
+    "VEHICLES",
+    "SourceSpec",
+]
 
-ASSET_LABELS = {
-    FINANCIAL: "金融资产",
-    VEHICLES: "机动车辆",
-    REAL_ESTATE: "住房",
-    BUSINESS_REGISTRATIONS: "市场主体登记",
-    NON_RESIDENTIAL: "非住宅房产（仅供参考）",
-    EXEMPT_VEHICLE: "无须申报的车辆（摩托车，仅供参考）",
-    HOUSING_FUND: "住房公积金账户余额（仅供参考）",
-}
-LIMITED_ASSETS = (FINANCIAL, VEHICLES, REAL_ESTATE, BUSINESS_REGISTRATIONS)
+# The feeds a report reads (each must declare a meaning), in the order the report lists them.
+REPORT_SOURCES = (
+    "tax",
+    "pensions",
+    "unemployment_benefits",
+    "social_insurance_contributions",
+    "bank_deposits",
+    "securities",
+    "commercial_insurance",
+    "vehicles",
+    "real_estate",
+    "business_registration",
+    "housing_fund",
+)
 
 
 @dataclass(frozen=True)
 class SourceSpec:
-    source: str
-    kind: str  # "income" or "asset"
+    schema: FeedSchema
+    meaning: Meaning
     columns: tuple[str, ...]  # feed columns read besides person_key and source_row
 
     @property
+    def source(self) -> str:
+        return self.schema.source
+
+    @property
     def label(self) -> str:
-        return FEEDS[self.source].label
+        return self.schema.label
+
+    @property
+    def kind(self) -> str:  # "income" or "asset"
+        return self.meaning.kind
 
 
-SOURCES: tuple[SourceSpec, ...] = (
-    SourceSpec("tax", "income", ("period", "income_type", "income_amount")),
-    SourceSpec("pensions", "income", ("period", "pension_type", "amount")),
-    SourceSpec("unemployment_benefits", "income", ("period", "amount")),
-    SourceSpec(
-        "social_insurance_contributions", "income", ("period", "scheme", "contribution_base")
-    ),
-    SourceSpec("bank_deposits", "asset", ("institution", "balance", "as_of")),
-    SourceSpec("securities", "asset", ("institution", "market_value", "as_of")),
-    SourceSpec("commercial_insurance", "asset", ("policy_number", "product_type", "cash_value")),
-    SourceSpec(
-        "vehicles", "asset", ("plate_number", "vehicle_type", "registered_on", "assessed_value")
-    ),
-    SourceSpec("real_estate", "asset", ("certificate_number", "usage", "floor_area")),
-    SourceSpec(
-        "business_registration",
-        "asset",
-        ("credit_code", "business_name", "entity_type", "status", "registered_capital"),
-    ),
-    SourceSpec("housing_fund", "asset", ("period", "balance")),
-)
+def source_spec(source: str) -> SourceSpec:
+    """The spec of a feed verification reads; ValueError when its declaration has no meaning or
+    names an income type the policy engine does not know."""
+    schema = FEEDS[source]
+    meaning = schema.meaning
+    if meaning is None:
+        raise ValueError(f"{source}: verification reads this feed, but it declares no meaning")
+    if isinstance(meaning, IncomeMeaning):
+        unknown = [kind for kind in meaning.income_types if kind not in INCOME_TYPES]
+        if unknown:
+            raise ValueError(f"{source}: income types unknown to the policy engine {unknown}")
+        if meaning.counted_unless_in and meaning.counted_unless_in not in REPORT_SOURCES:
+            raise ValueError(f"{source}: counted unless in {meaning.counted_unless_in!r}, unread")
+    columns = tuple(column.name for column in schema.columns if column.name in meaning.columns)
+    return SourceSpec(schema, meaning, columns)
+
+
+SOURCES: tuple[SourceSpec, ...] = tuple(source_spec(source) for source in REPORT_SOURCES)
 SOURCE_BY_NAME = {spec.source: spec for spec in SOURCES}
 
-# 个人所得税 所得项目 → policy income type. 劳务报酬 is 工资性收入 (POLICY.md §2.4).
-TAX_INCOME_TYPE = {
-    "wage": "wage",
-    "labour": "wage",
-    "business": "business",
-    "property": "property",
-    "other": "other",
+
+def _sources_showing(kinds: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Source → what it can show, turned into: what can be shown → the sources showing it."""
+    shown: dict[str, tuple[str, ...]] = {}
+    for source, values in kinds.items():
+        for value in values:
+            shown[value] = (*shown.get(value, ()), source)
+    return shown
+
+
+# Which sources could show each income type or limited asset category (for declared_not_found).
+INCOME_TYPE_SOURCES = _sources_showing(
+    {s.source: s.meaning.income_types for s in SOURCES if isinstance(s.meaning, IncomeMeaning)}
+)
+ASSET_SOURCES = {
+    category: sources
+    for category, sources in _sources_showing(
+        {s.source: s.meaning.categories for s in SOURCES if isinstance(s.meaning, AssetMeaning)}
+    ).items()
+    if category in LIMITED_ASSETS
 }
-# 养老金 待遇类别 → policy income type (the resident pension is the excluded basic pension).
-PENSION_INCOME_TYPE = {"employee": "pension", "resident": "basic_pension"}

@@ -45,26 +45,26 @@ def _persons(count: int, names: list[str] | None = None) -> None:
 
 
 class _CountingConnection:
-    """A DuckDB connection that notes the size of every Arrow chunk registered on it."""
+    """A DuckDB engine that notes the size of every Arrow chunk registered on it."""
 
     def __init__(self, con: Any) -> None:
         self._con = con
         self.chunks: list[int] = []
 
-    def register(self, name: str, table: Any) -> Any:
+    def register_arrow(self, name: str, table: Any) -> Any:
         self.chunks.append(table.num_rows)
-        return self._con.register(name, table)
+        return self._con.register_arrow(name, table)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._con, name)
 
 
 def _rows(con: Any) -> list[tuple]:
-    return con.execute("SELECT * FROM registry").fetchall()
+    return con.rows("registry rows", "SELECT * FROM registry")
 
 
 def _types(con: Any) -> list[tuple]:
-    return [tuple(row[:2]) for row in con.execute("DESCRIBE registry").fetchall()]
+    return [tuple(row[:2]) for row in con.rows("registry columns", "DESCRIBE registry")]
 
 
 def _expected() -> list[tuple]:

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doudi.core.id_protection import id_number_hash
+from doudi.core.id_hashing import KeyedHasher
+from doudi.core.id_protection import id_number_hash, id_number_hash_key
 from doudi.exchange import validation
 from doudi.exchange.readers import read_table
 from doudi.exchange.schemas import FEEDS, Column, ColumnType, FeedSchema
@@ -343,7 +344,10 @@ def test_the_bulk_hash_is_the_registry_hash():
         row[position] = f"{row[0]}{number:02d}"  # the holder's number + type and grade
     data = csv_bytes(_header(schema, rng), rows)
     new = validation.validate_table(
-        schema, read_table(data, "feed.csv"), today=TODAY, id_hash=id_number_hash
+        schema,
+        read_table(data, "feed.csv"),
+        today=TODAY,
+        id_hash=KeyedHasher(id_number_hash_key()),
     )
     old = oracle_validation.validate_table(
         schema, read_table(data, "feed.csv"), today=TODAY, id_hash=id_number_hash

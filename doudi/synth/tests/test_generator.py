@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -354,3 +355,25 @@ def test_it_handles_fewer_persons_than_counties() -> None:
     households, persons = generate_tables(SynthConfig(counties=("350429",), persons=1))
     assert (households.num_rows, persons.num_rows) == (1, 1)
     assert households["size"].to_pylist() == [1]
+
+
+def test_a_failing_block_raises_its_own_error_not_that_an_earlier_block_gave_up(monkeypatch):
+    # given: block 1 reaches its turn to allocate ID numbers only after block 2 has failed
+    from doudi.synth import run
+
+    failed = threading.Event()
+    real_block = run._Run._persons_unguarded
+
+    def block(self, plan):  # type: ignore[no-untyped-def]
+        if plan.seq_no == 2:
+            failed.set()
+            raise RuntimeError("disk on fire")
+        if plan.seq_no == 1:
+            failed.wait(5)
+        return real_block(self, plan)
+
+    monkeypatch.setattr(run._Run, "_persons_unguarded", block)
+    config = SynthConfig(counties=("350112", "350102", "350404"), persons=3000, seed=7)
+    # when / then: the cause is raised, not the internal 'gave up' of block 1
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        list(run.iter_blocks(config, workers=2))

@@ -4,7 +4,7 @@
     doudi synth --counties 350112 --persons 1000000 --out var/synth --load
 
 Writes DIR/households.parquet and DIR/persons.parquet (columns: docs/synth.md); with
-`--feeds FEEDS_DIR`, also one department feed file per declared feed (doudi/synth/feeds.py). Same arguments and
+`--feeds FEEDS_DIR`, also one department feed file per declared feed (doudi/synth/feeds/). Same arguments and
 seed give identical data. The files are written under temporary names and renamed at the end, so a
 failed run leaves no partial files.
 """

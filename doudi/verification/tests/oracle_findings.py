@@ -1,4 +1,10 @@
-"""From snapshot records to a report: items per member and source, the comparison with the
+"""The former report rules, kept verbatim as a test oracle (`test_findings_equivalence.py`):
+one if/elif per source turned a source's records into items, before the items were derived from
+each feed's declared meaning (`findings/items.py`). Only the imports differ.
+
+The former module's docstring:
+
+From snapshot records to a report: items per member and source, the comparison with the
 declaration, the flags and the conclusion (no Django imports; docs/verification.md).
 
 Rules (each flag names its rule code; the conclusion names the rule that produced it):
@@ -24,8 +30,34 @@ from typing import Any
 
 from doudi.core.money import quantize_yuan
 from doudi.policy.codes import COUNTED_INCOME_TYPES, INCOME_TYPES
-from doudi.verification import sources as S
+from doudi.verification import sources as _sources
 from doudi.verification.snapshots import DIRECT_METHOD, LINK_METHOD_LABELS, Record
+
+
+class S:
+    """The former `verification.sources` names this module used."""
+
+    SOURCE_BY_NAME = _sources.SOURCE_BY_NAME
+    ASSET_LABELS = _sources.ASSET_LABELS
+    LIMITED_ASSETS = _sources.LIMITED_ASSETS
+    FINANCIAL = _sources.FINANCIAL
+    VEHICLES = _sources.VEHICLES
+    REAL_ESTATE = _sources.REAL_ESTATE
+    BUSINESS_REGISTRATIONS = _sources.BUSINESS_REGISTRATIONS
+    NON_RESIDENTIAL = _sources.NON_RESIDENTIAL
+    EXEMPT_VEHICLE = _sources.EXEMPT_VEHICLE
+    HOUSING_FUND = _sources.HOUSING_FUND
+    # 个人所得税 所得项目 → policy income type. 劳务报酬 is 工资性收入 (POLICY.md §2.4).
+    TAX_INCOME_TYPE = {
+        "wage": "wage",
+        "labour": "wage",
+        "business": "business",
+        "property": "property",
+        "other": "other",
+    }
+    # 养老金 待遇类别 → policy income type (the resident pension is the excluded basic pension).
+    PENSION_INCOME_TYPE = {"employee": "pension", "resident": "basic_pension"}
+
 
 ZERO = Decimal("0.00")
 NOT_CHECKED_LABEL = "未报送/未核对"
