@@ -15,6 +15,7 @@ from doudi.api.standards import router as standards_router
 from doudi.api.verification import router as verification_router
 from doudi.api.verification_batches import router as verification_batch_router
 
+
 class DoudiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation):  # type: ignore[no-untyped-def]
         """The endpoint's own name (``application_submit``): clients generate method names from
