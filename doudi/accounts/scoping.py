@@ -54,6 +54,11 @@ class Actor:
         ]
         return self.region_code[:length]
 
+    def covers_row(self, row: Any) -> bool:
+        """Whether a loaded region-scoped row (one with the ``*_code`` columns) lies in this
+        region: :meth:`region_q` for a row in hand."""
+        return getattr(row, LEVEL_FIELDS[DivisionLevel(self.region_level)], "") == self.region_code
+
     def covers(self, division: Division) -> bool:
         field = LEVEL_FIELDS[DivisionLevel(self.region_level)]
         if division.level == self.region_level:

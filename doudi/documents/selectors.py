@@ -37,7 +37,7 @@ from doudi.documents.content import (
     RefusalNotice,
 )
 from doudi.intake import selectors as intake_selectors
-from doudi.intake.models import Application, Channel, Need, SignedBy
+from doudi.intake.models import Application, Channel, SignedBy
 from doudi.intake.workflow import (
     DEADLINE_RULES,
     NOTICE_STATUSES,
@@ -49,6 +49,7 @@ from doudi.intake.workflow import (
 from doudi.policy.codes import INCOME_TYPES
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.programmes import Programme
+from doudi.referrals.models import Need
 from doudi.registry.models import AreaType, DisabilityType, ExclusionReason, Person, Relation
 
 ASSET_LABELS = {

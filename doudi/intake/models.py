@@ -21,17 +21,6 @@ class Channel(models.TextChoices):
     ONLINE = "online", "网上申请"
 
 
-class Need(models.TextChoices):
-    """Needs declared on the one form that other departments serve (一门受理、协同办理)."""
-
-    MEDICAL = "medical", "医疗"
-    EDUCATION = "education", "教育"
-    HOUSING = "housing", "住房"
-    EMPLOYMENT = "employment", "就业"
-    CARE = "care", "照料护理"
-    LEGAL = "legal", "法律援助"
-
-
 STATUS_CHOICES = [(status.value, STATUS_LABELS[status]) for status in ApplicationStatus]
 
 

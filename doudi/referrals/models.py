@@ -1,6 +1,6 @@
 """Referrals to partner departments (一门受理、协同办理), see docs/referrals.md.
 
-A need declared at the window (``intake.Need``) becomes a :class:`Referral` to the department that
+A need declared at the window (:class:`Need`) becomes a :class:`Referral` to the department that
 serves it; the department receives it and answers within a working-day limit
 (:class:`ReferralTimeLimit`, 10 working days by default), or returns it with a reason."""
 
@@ -14,7 +14,18 @@ from django.db.models import Q
 
 from doudi.accounts.models import REFERRAL_DEPARTMENT_CHOICES, PartnerDepartment
 from doudi.core.models import BaseModel
-from doudi.intake.models import Need
+
+
+class Need(models.TextChoices):
+    """Needs declared on the one form that other departments serve (一门受理、协同办理)."""
+
+    MEDICAL = "medical", "医疗"
+    EDUCATION = "education", "教育"
+    HOUSING = "housing", "住房"
+    EMPLOYMENT = "employment", "就业"
+    CARE = "care", "照料护理"
+    LEGAL = "legal", "法律援助"
+
 
 # The department that serves each declared need. 照料护理 has no government department of its
 # own on the single window; it goes to charity (慈善帮扶), which may also be chosen by hand for

@@ -29,12 +29,12 @@ from doudi.core.calendar import deadline_close, deadline_open
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline
 from doudi.core.money import parse_yuan
-from doudi.intake.models import Application, Need
 from doudi.referrals import selectors
 from doudi.referrals.models import (
     DEFAULT_ANSWER_WORKING_DAYS,
     NEED_DEPARTMENTS,
     OPEN_STATUSES,
+    Need,
     Referral,
     ReferralOrigin,
     ReferralOutcome,
@@ -92,7 +92,7 @@ def _referral_open(
     *,
     actor: Any,
     household: Household,
-    application: Application | None,
+    application: Any | None,
     person: Person | None,
     origin: str,
     need: str,
@@ -143,28 +143,23 @@ def _referral_open(
     return referral
 
 
-def referrals_from_application(*, actor: Actor | Any, application: Application) -> list[Referral]:
+def referrals_from_application(*, actor: Actor | Any, application: Any) -> list[Referral]:
     """One referral for every need declared on the application that has none yet, to the
     department serving it (``NEED_DEPARTMENTS``). Returns the referrals it created: calling it
-    again creates nothing. Meant to be called by the submission service inside its transaction.
+    again creates nothing. Called by intake's submission service inside its transaction; this
+    context reads only the application's household, region codes and declared ``needs``.
 
     ``actor`` is the submitting staff ``Actor`` (the application must lie in their region, else
     NotFound); the submission service has already checked their right to submit, so no referral
     permission is required. A plain user (an online applicant) is accepted as the actor too."""
     with transaction.atomic():
-        if isinstance(actor, Actor) and not (
-            Application.objects.filter(actor.region_q(), pk=application.pk).exists()
-        ):
+        if isinstance(actor, Actor) and not actor.covers_row(application):
             raise NotFound("申请不存在或不在您的管辖范围内", field="application")
-        # Serialise concurrent calls for one application (a no-op on SQLite, which serialises
+        # Serialise concurrent calls for one household (a no-op on SQLite, which serialises
         # writers anyway); the unique constraint is the last line of defence.
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("household")
-            .get(pk=application.pk)
-        )
+        household = Household.objects.select_for_update().get(pk=application.household_id)
         needs: list[str] = []
-        for index, need in enumerate(locked.needs or []):
+        for index, need in enumerate(application.needs or []):
             if need not in Need.values:
                 raise ApplicationError(
                     f"未知的救助需求：{need!r}，可选：" + "、".join(Need.labels),
@@ -174,15 +169,15 @@ def referrals_from_application(*, actor: Actor | Any, application: Application) 
                 needs.append(need)
         existing = set(
             Referral.objects.filter(
-                application=locked, origin=ReferralOrigin.APPLICATION
+                application_id=application.pk, origin=ReferralOrigin.APPLICATION
             ).values_list("need", flat=True)
         )
         today = timezone.localdate()
         return [
             _referral_open(
                 actor=actor,
-                household=locked.household,
-                application=locked,
+                household=household,
+                application=application,
                 person=None,
                 origin=ReferralOrigin.APPLICATION,
                 need=need,
@@ -202,7 +197,7 @@ def referral_create(
     need: str,
     department: str = "",
     person: Person | None = None,
-    application: Application | None = None,
+    application: Any | None = None,
     note: str = "",
 ) -> Referral:
     """A caseworker refers one need of a household in their region. The department defaults to

@@ -122,3 +122,9 @@ def consent_get(*, actor: Actor, public_id: UUID | str) -> VerificationConsent:
         )
     except VerificationConsent.DoesNotExist as error:
         raise NotFound(message, field="public_id") from error
+
+
+def application_has_report(*, application_id: int) -> bool:
+    """Whether any verification report of the application exists (逢进必核: the initial opinion
+    on a means-tested programme waits for one). The caller has checked the application's region."""
+    return VerificationReport.objects.filter(application_id=application_id).exists()

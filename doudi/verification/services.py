@@ -6,6 +6,7 @@ person and source read (with the consent relied on) and its audit event (docs/ve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,7 +25,6 @@ from doudi.core.models import Deadline
 from doudi.exchange.models import FeedSnapshot
 from doudi.exchange.selectors import feed_snapshots_latest
 from doudi.exchange.store import snapshot_path
-from doudi.intake.models import Application, Consent
 from doudi.registry.models import Household, Membership, Person
 from doudi.verification import access, findings, snapshots
 from doudi.verification.limits import limits_for
@@ -81,10 +81,12 @@ def _user(actor: Actor | None) -> Any:
 
 @transaction.atomic
 def consents_from_application(
-    *, actor: Actor | None, application: Application
+    *, actor: Actor | None, application: Any, consents: Iterable[Any]
 ) -> list[VerificationConsent]:
-    """One VerificationConsent per intake Consent of `application` (idempotent: a consent
-    already taken over is not taken again). Call at submission or at the start of verification."""
+    """One VerificationConsent per consent signed on the application (授权核对书: each has a
+    ``person_id``, ``signed_by``, ``proxy_reason`` and ``signed_at``), idempotent: a consent
+    already taken over is not taken again. Intake calls it at the start of verification with the
+    application's consents; this context imports nothing of intake's."""
     taken = set(
         VerificationConsent.objects.filter(application=application).values_list(
             "intake_consent_id", flat=True
@@ -93,7 +95,7 @@ def consents_from_application(
     household = application.household
     days = consent_valid_days()
     created = []
-    for consent in Consent.objects.filter(application=application).order_by("id"):
+    for consent in consents:
         if consent.pk in taken:
             continue
         created.append(
@@ -101,7 +103,7 @@ def consents_from_application(
                 person_id=consent.person_id,
                 household=household,
                 application=application,
-                intake_consent=consent,
+                intake_consent_id=consent.pk,
                 signed_by=consent.signed_by,
                 proxy_reason=consent.proxy_reason,
                 signed_at=consent.signed_at,
@@ -214,7 +216,7 @@ def _consent_label(consent: VerificationConsent | None, status: ConsentStatus | 
 
 
 def _consents_of(
-    *, household: Household, application: Application | None, persons: list[Person], now
+    *, household: Household, application: Any | None, persons: list[Person], now
 ) -> tuple[dict[int, VerificationConsent], list[str]]:
     """Each person's valid consent (the newest), and "name（status）" of those without one."""
     scope = Q(application__isnull=True)
@@ -242,7 +244,7 @@ MISSING_CONSENTS = "以下共同生活家庭成员没有有效的核对授权，
 
 
 def _valid_consents(
-    *, household: Household, application: Application | None, persons: list[Person], now
+    *, household: Household, application: Any | None, persons: list[Person], now
 ) -> dict[int, VerificationConsent]:
     """Each person's valid consent (the newest), or ApplicationError listing those without."""
     valid, missing = _consents_of(
@@ -253,7 +255,7 @@ def _valid_consents(
     return valid
 
 
-def verification_blockers(*, household: Household, application: Application | None) -> list[str]:
+def verification_blockers(*, household: Household, application: Any | None) -> list[str]:
     """Why a report cannot be requested now (Chinese sentences; empty when it can): no counted
     member, or counted members without a valid consent. Reads only."""
     persons = [
@@ -331,7 +333,7 @@ def _create_report(
     *,
     actor: Actor,
     household: Household,
-    application: Application | None,
+    application: Any | None,
     previous: VerificationReport | None = None,
     evidence: str = "",
 ) -> VerificationReport:
@@ -501,15 +503,15 @@ def verification_request(
     *,
     actor: Actor,
     household: Household | None = None,
-    application: Application | None = None,
+    application: Any | None = None,
 ) -> VerificationReport:
     """Check a household's counted members against the department snapshots and write a
-    numbered draft report. From intake pass `application` (its declared situation is compared);
-    standalone pass `household`. Refused, with nothing written, when a counted member has no
-    valid consent."""
+    numbered draft report. For an application pass it (a row with ``household``, the region
+    codes, ``public_id`` and the declared ``situation``, which is compared); standalone pass
+    `household`. Refused, with nothing written, when a counted member has no valid consent."""
     access.require_request(actor)
     if application is not None:
-        if not Application.objects.filter(actor.region_q(), pk=application.pk).exists():
+        if not actor.covers_row(application):
             raise NotFound("申请不存在或不在您的管辖范围内", field="application")
         household = application.household
     if household is None:

@@ -17,11 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.core.exceptions import ApplicationError, NotFound
-from doudi.intake.models import Need, SignedBy
+from doudi.intake.models import SignedBy
 from doudi.portal import selectors, services
 from doudi.portal.models import ApplicantAccount
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.programmes import KEYS as PROGRAMME_KEYS
+from doudi.referrals.models import Need
 from doudi.web.application_form_views import (
     form_consents,
     form_context,

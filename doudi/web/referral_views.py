@@ -24,9 +24,9 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.calendar import workday_calendar_get
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
-from doudi.intake.models import Application, Need
+from doudi.intake.models import Application
 from doudi.referrals import selectors, services
-from doudi.referrals.models import NEED_DEPARTMENTS, Referral, ReferralOutcome, ReferralStatus
+from doudi.referrals.models import NEED_DEPARTMENTS, Need, Referral, ReferralOutcome, ReferralStatus
 from doudi.registry.models import Membership
 from doudi.web.exports import Column, wants_xlsx, xlsx_response
 from doudi.web.views import staff_required

@@ -32,8 +32,8 @@ from doudi.intake.services.assessment import situation_for_opinion
 from doudi.intake.services.materials import home_visit_photos
 from doudi.intake.workflow import DEADLINE_RULES, Action
 from doudi.standards.engine import evaluation_run
+from doudi.verification import selectors as verification_selectors
 from doudi.verification import services as verification
-from doudi.verification.models import VerificationReport
 
 
 @transaction.atomic
@@ -144,7 +144,9 @@ def application_start_verification(
             parameters={},
         )
         _close(application, "verification_start")
-        verification.consents_from_application(actor=actor, application=application)
+        verification.consents_from_application(
+            actor=actor, application=application, consents=application.consents.order_by("id")
+        )
     if actor.can(Permission.VERIFICATION_REQUEST):
         try:
             verification.verification_request(actor=actor, application=application)
@@ -266,7 +268,7 @@ def verification_facts(application: Application) -> dict[str, bool]:
     return {
         "verification_required": required,
         "verification_report_made": required
-        and VerificationReport.objects.filter(application=application).exists(),
+        and verification_selectors.application_has_report(application_id=application.pk),
     }
 
 

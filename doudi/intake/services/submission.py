@@ -32,7 +32,7 @@ from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.id_protection import id_number_hash
 from doudi.core.models import Division, DivisionLevel
 from doudi.core.money import format_yuan, parse_yuan
-from doudi.intake.models import Application, CaseEvent, Channel, Consent, Need, SignedBy
+from doudi.intake.models import Application, CaseEvent, Channel, Consent, SignedBy
 from doudi.intake.services._common import S, _attempt, _today
 from doudi.intake.workflow import (
     OPEN_STATUSES,
@@ -45,6 +45,8 @@ from doudi.policy.situation import SituationError
 from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.programmes import KEYS as PROGRAMME_KEYS
+from doudi.referrals.models import Need
+from doudi.referrals.services import referrals_from_application
 from doudi.registry.models import Household, Membership, Person
 from doudi.standards.engine import situation_problems_message
 
@@ -613,8 +615,6 @@ def application_file(
     # 一门受理、协同办理: every declared need goes to the department serving it, in the same
     # transaction. The submitter may not see a case routed to another county, so the referrals
     # are made in the submitter's name without a region check: the case was filed just now.
-    from doudi.referrals.services import referrals_from_application
-
     referrals_from_application(actor=submitted_by, application=application)
     return application
 

@@ -47,7 +47,9 @@ def apply(caseworker, household, *, declaration=None, take_over=True):  # type: 
             or Declaration(incomes=[IncomeSpec(person=p["head"], type="wage", monthly="1200.00")]),
         )
         if take_over:
-            services.consents_from_application(actor=caseworker, application=application)
+            services.consents_from_application(
+                actor=caseworker, application=application, consents=application.consents.all()
+            )
     return application
 
 
@@ -375,7 +377,12 @@ def test_consent_status_follows_its_lifecycle(caseworker, lin_household, data_di
 
         assert consents["林建国"].status_at(timezone.now()) == "expired"
     # taking over twice creates nothing new
-    assert services.consents_from_application(actor=caseworker, application=application) == []
+    assert (
+        services.consents_from_application(
+            actor=caseworker, application=application, consents=application.consents.all()
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
