@@ -63,8 +63,7 @@ SITUATION = {
 
 def batch(persons: int, seed: int, month: str) -> dict[str, object]:
     from doudi.core.divisions import fujian_counties
-    from doudi.policy import ALL_OUTPUTS, evaluate_batch
-    from doudi.policy.population import read_population
+    from doudi.policy import ALL_OUTPUTS, evaluate_batch, read_population
     from doudi.synth.generator import SynthConfig, write_parquet
 
     counties = tuple(code for code in fujian_counties() if code != "350527")  # 金门: no residents

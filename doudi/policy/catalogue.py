@@ -12,21 +12,31 @@ is written and parsed:
 | ratio                        | "0.25"              | "0.25" or an integer          |
 | months, years, count, tier   | "24"                | "24" or an integer            |
 | boolean                      | "true" / "false"    | true / false / "true"/"false" |
+
+`default_catalogue()` holds the names of the packaged tree; `system_and_catalogue` gives the system
+and the names for another tree. This module sits below the parser and the evaluation, which both
+read it.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from openfisca_core.parameters import Parameter, ParameterNode
+from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
-from doudi.policy.money import FEN_LIMIT, fen_to_yuan, yuan_value_to_fen
+from doudi.policy.money import FEN_LIMIT, fen_to_yuan, yuan_to_fen, yuan_value_to_fen
 from doudi.policy.regional import is_regional
+from doudi.policy.system import tax_benefit_system, with_parameters
+
+ParameterSource = ParameterNode | str | Path | None
 
 YUAN_UNITS = frozenset({"CNY", "CNY/month", "CNY/year"})
 INTEGER_UNITS = frozenset({"months", "years", "count", "tier"})
@@ -96,6 +106,16 @@ class ParameterEntry:
         except InvalidOperation as error:  # pragma: no cover - the regex already refused it
             raise ValueError(f"应为不小于 0 的小数：{shown}") from error
 
+    def parse_variable(self, raw: Any) -> int:
+        """An override or local value of a place-dependent name as its household variable holds
+        it: fen for yuan units, else the integer.
+
+        Raises:
+            ValueError: as `parse`.
+        """
+        value = self.parse(raw)
+        return yuan_to_fen(value) if self.is_yuan else int(value)
+
     @property
     def example(self) -> str:
         if self.is_yuan:
@@ -131,3 +151,42 @@ def build_catalogue(parameters: ParameterNode) -> Mapping[str, ParameterEntry]:
 
     walk(parameters, "", "")
     return found
+
+
+@functools.cache
+def default_catalogue() -> Mapping[str, ParameterEntry]:
+    """The names of the packaged parameter tree (what `overrides` may use)."""
+    return build_catalogue(tax_benefit_system().parameters)
+
+
+def system_and_catalogue(
+    parameters: ParameterSource,
+) -> tuple[TaxBenefitSystem, Mapping[str, ParameterEntry]]:
+    """The system reading `parameters` (None: the packaged tree; a `ParameterNode`; or a directory
+    of YAML files) and the names of that tree."""
+    base = tax_benefit_system()
+    if parameters is None:
+        return base, default_catalogue()
+    tree = (
+        parameters
+        if isinstance(parameters, ParameterNode)
+        else ParameterNode("", directory_path=str(parameters))
+    )
+    return with_parameters(base, tree), build_catalogue(tree)
+
+
+def split_overrides(
+    catalogue: Mapping[str, ParameterEntry], overrides: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Named overrides as (scalar parameter values for `with_parameter_values`, household
+    variables for the place-dependent names). Each value must parse (`ParameterEntry.parse`)."""
+    scalars: dict[str, Any] = {}
+    given: dict[str, int] = {}
+    for name, raw in overrides.items():
+        entry = catalogue[name]
+        if entry.variable:
+            given[entry.variable] = entry.parse_variable(raw)
+        else:
+            value = entry.parse(raw)
+            scalars[name] = float(value) if isinstance(value, Decimal) else value
+    return scalars, given

@@ -17,6 +17,7 @@ from typing import Any
 
 from doudi.core import divisions
 from doudi.policy import codes
+from doudi.policy.catalogue import default_catalogue
 from doudi.policy.money import FEN_LIMIT
 from doudi.policy.situation import (
     Assets,
@@ -179,8 +180,6 @@ def parse_situation(data: Any, *, known_parameters: Mapping[str, Any] | None = N
         SituationError: listing every problem found, in field order.
     """
     if known_parameters is None:
-        from doudi.policy.evaluate import default_catalogue
-
         known_parameters = default_catalogue()
     reader = _Reader()
     root = reader.object(data, "", SITUATION_FIELDS)
@@ -210,11 +209,7 @@ def parse_situation(data: Any, *, known_parameters: Mapping[str, Any] | None = N
     total = sum(income.monthly for member in members for income in member.incomes)
     if total * 100 > FEN_LIMIT:
         reader.add("members", f"家庭月收入合计超出可计算范围（不超过 {FEN_LIMIT // 100} 元）")
-    area_type = (
-        reader.choice(root, "area_type", "", {name: name for name in AREA_TYPES}, "城乡类别")
-        if root.get("area_type") not in (None, "")
-        else ""
-    )
+    area_type = _area_type(reader, root)
     if reader.problems:
         raise SituationError(reader.problems)
     return Situation(
@@ -229,6 +224,28 @@ def parse_situation(data: Any, *, known_parameters: Mapping[str, Any] | None = N
         phase_out=phase_out,
         temporary=temporary,
     )
+
+
+def check_place_and_month(*, region: Any, month: Any, area_type: Any = "") -> None:
+    """Validate a region (None: the province as a whole), a month and an area type as
+    `parse_situation` does, with the same messages.
+
+    Raises:
+        SituationError: listing every problem found.
+    """
+    reader = _Reader()
+    _month(reader, month)
+    if region is not None:
+        _region(reader, region)
+    _area_type(reader, {"area_type": area_type})
+    if reader.problems:
+        raise SituationError(reader.problems)
+
+
+def _area_type(reader: _Reader, root: Mapping[str, Any]) -> str:
+    if root.get("area_type") in (None, ""):
+        return ""
+    return reader.choice(root, "area_type", "", {name: name for name in AREA_TYPES}, "城乡类别")
 
 
 def _month(reader: _Reader, value: Any) -> str:

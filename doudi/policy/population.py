@@ -143,6 +143,36 @@ def read_population(
         PopulationError: missing files or columns, inconsistent households, bad codes (all listed).
     """
     root = Path(directory)
+    household_file, person_file, household_columns, person_columns = _open_snapshot(
+        root, region_prefix
+    )
+    groups = _row_groups(household_file, region_prefix)
+    households = household_file.read_row_groups(groups, columns=household_columns)
+    persons = person_file.read_row_groups(groups, columns=person_columns)
+    metadata = {
+        key.decode(): value.decode()
+        for key, value in (person_file.schema_arrow.metadata or {}).items()
+        if key.startswith(b"doudi.")
+    }
+    return population_from_tables(
+        households,
+        persons,
+        region_prefix=region_prefix,
+        lone_persons_unsupported=lone_persons_unsupported,
+        source=str(root),
+        metadata=metadata,
+    )
+
+
+def _open_snapshot(
+    root: Path, region_prefix: str
+) -> tuple[pq.ParquetFile, pq.ParquetFile, list[str], list[str]]:
+    """The households and persons files, checked (files, columns, same generation), and the
+    columns to read from each.
+
+    Raises:
+        PopulationError: every problem found.
+    """
     problems = []
     if not _PREFIX.match(region_prefix):
         problems.append(f"地区前缀应为最多 12 位数字：{region_prefix!r}")
@@ -171,24 +201,8 @@ def read_population(
         raise PopulationError(
             ["persons.parquet 与 households.parquet 的行组数不同，不是同一次生成的数据"]
         )
-    groups = _row_groups(household_file, region_prefix)
     optional = [c for c in OPTIONAL_PERSON_COLUMNS if c in names[PERSONS_FILE]]
-    person_columns = [*PERSON_COLUMNS, *optional]
-    households = household_file.read_row_groups(groups, columns=household_columns)
-    persons = person_file.read_row_groups(groups, columns=person_columns)
-    metadata = {
-        key.decode(): value.decode()
-        for key, value in (person_file.schema_arrow.metadata or {}).items()
-        if key.startswith(b"doudi.")
-    }
-    return population_from_tables(
-        households,
-        persons,
-        region_prefix=region_prefix,
-        lone_persons_unsupported=lone_persons_unsupported,
-        source=str(root),
-        metadata=metadata,
-    )
+    return household_file, person_file, household_columns, [*PERSON_COLUMNS, *optional]
 
 
 def population_from_tables(
@@ -201,15 +215,7 @@ def population_from_tables(
     metadata: Mapping[str, str] | None = None,
 ) -> Population:
     """The same mapping on in-memory tables in the synth schemas (e.g. `generate_tables`)."""
-    problems = [
-        f"{file_name} 缺少列 {column}"
-        for file_name, table, columns in (
-            (HOUSEHOLDS_FILE, households, HOUSEHOLD_COLUMNS),
-            (PERSONS_FILE, persons, PERSON_COLUMNS),
-        )
-        for column in columns
-        if column not in table.column_names
-    ]
+    problems = _missing_columns(households, persons)
     if problems:
         raise PopulationError(problems)
     if region_prefix:
@@ -223,13 +229,7 @@ def population_from_tables(
     if order_problems:
         raise PopulationError(order_problems)
     if region_prefix:
-        position = np.searchsorted(household_ids, person_household_ids)
-        position = np.minimum(position, max(len(household_ids) - 1, 0))
-        keep_persons = (
-            household_ids[position] == person_household_ids
-            if len(household_ids)
-            else np.zeros(len(person_household_ids), dtype=bool)
-        )
+        keep_persons = _persons_of_kept_households(household_ids, person_household_ids)
         persons = persons.filter(pa.array(keep_persons))
         person_household_ids = person_household_ids[keep_persons]
     household_of_person, problems = _household_index(household_ids, person_household_ids)
@@ -245,20 +245,8 @@ def population_from_tables(
     if lone_persons_unsupported:
         size = np.bincount(household_of_person, minlength=len(household_ids))
         person_arrays["supporters_unable"] = size[household_of_person] == 1
-    household_arrays = {
-        "region": county,
-        "financial_assets": _ints(households["financial_assets_fen"]),
-        "vehicles": _ints(households["vehicles"]),
-        "real_estate": _ints(households["real_estate_count"]),
-        "business_registrations": _ints(households["business_registrations"]),
-    }
-    problems = [
-        f"{name} 有负数或超过 {FEN_LIMIT // 100:,} 元（{FEN_LIMIT:,} 分）的取值"
-        for name, values in (*person_arrays.items(), *household_arrays.items())
-        if values.dtype == np.int64
-        and len(values)
-        and not 0 <= values.min() <= values.max() <= FEN_LIMIT
-    ]
+    household_arrays = _household_inputs(households, county)
+    problems = _amounts_out_of_range({**person_arrays, **household_arrays})
     if problems:
         raise PopulationError(problems)
     return Population(
@@ -272,6 +260,50 @@ def population_from_tables(
         source=source,
         metadata=dict(metadata or {}),
     )
+
+
+def _missing_columns(households: pa.Table, persons: pa.Table) -> list[str]:
+    return [
+        f"{file_name} 缺少列 {column}"
+        for file_name, table, columns in (
+            (HOUSEHOLDS_FILE, households, HOUSEHOLD_COLUMNS),
+            (PERSONS_FILE, persons, PERSON_COLUMNS),
+        )
+        for column in columns
+        if column not in table.column_names
+    ]
+
+
+def _persons_of_kept_households(
+    household_ids: NDArray[np.int64], person_household_ids: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Which persons belong to a household kept by the region filter (both sorted by id)."""
+    if not len(household_ids):
+        return np.zeros(len(person_household_ids), dtype=bool)
+    position = np.searchsorted(household_ids, person_household_ids)
+    position = np.minimum(position, len(household_ids) - 1)
+    return household_ids[position] == person_household_ids
+
+
+def _household_inputs(households: pa.Table, county: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
+    return {
+        "region": county,
+        "financial_assets": _ints(households["financial_assets_fen"]),
+        "vehicles": _ints(households["vehicles"]),
+        "real_estate": _ints(households["real_estate_count"]),
+        "business_registrations": _ints(households["business_registrations"]),
+    }
+
+
+def _amounts_out_of_range(arrays: Mapping[str, NDArray[Any]]) -> list[str]:
+    """The integer inputs with a negative value or one the engine's int32 fen cannot hold."""
+    return [
+        f"{name} 有负数或超过 {FEN_LIMIT // 100:,} 元（{FEN_LIMIT:,} 分）的取值"
+        for name, values in arrays.items()
+        if values.dtype == np.int64
+        and len(values)
+        and not 0 <= values.min() <= values.max() <= FEN_LIMIT
+    ]
 
 
 def _narrow(arrays: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:

@@ -47,6 +47,7 @@ class Evaluation:
         rule_version: package version + hashes of the parameter and rule files.
         parameters: every named parameter in force for this household and month (name → value
             string), after overrides and local standards; the names are those `overrides` accepts.
+            Without overrides, the values of `parameters_in_force` for the region and month.
         programmes: programme key (GLOSSARY.md) → result, in the order of `codes.PROGRAMMES`.
     """
 

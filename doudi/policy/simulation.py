@@ -5,42 +5,47 @@ parameters in force that month) and the proposal (new dibao standards by county 
 parameter values) — and reports, by county and programme, who enters, who leaves, whose amount
 changes and what it costs; and, by county, the dibao standard against the minimum wage (POLICY.md
 §8.3: 42–48 %, the seed's target 44 %) and the provincial floor. Money is int64 fen throughout;
-yuan appear only as Decimal in the report. See docs/policy.md ("Simulation").
+yuan appear only as Decimal in the report. What is proposed is `simulation_proposal.py`, what
+comes back `simulation_report.py`. See docs/policy.md ("Simulation").
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Literal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from openfisca_core.parameters import Parameter, ParameterNode
 
 from doudi.core import divisions
+from doudi.policy.catalogue import default_catalogue, split_overrides
 from doudi.policy.codes import PROGRAMMES as PROGRAMME_LABELS
-from doudi.policy.evaluate import default_catalogue, evaluate_batch
+from doudi.policy.evaluate import evaluate_batch
+from doudi.policy.in_force import regional_values
 from doudi.policy.money import parse_yuan, yuan_to_fen, yuan_value_to_fen
 from doudi.policy.population import Population
 from doudi.policy.regional import resolve, value_in_force
+from doudi.policy.simulation_proposal import (
+    MONTH,
+    ROUNDING_LABELS,
+    DibaoStandardRule,
+    Proposal,
+    county_problem,
+)
 from doudi.policy.simulation_report import (
     CountyStandard,
     ProgrammeChange,
     SimulationReport,
     changes_by_county,
 )
-from doudi.policy.system import rule_version, tax_benefit_system
+from doudi.policy.system import rule_version, tax_benefit_system, with_parameters
 from doudi.policy.system import with_parameter_values as _with_values
 
 SEED_TARGET_SHARE = Decimal("0.44")  # the seed's provincial target (POLICY.md §8.3: not verified)
 POLICY_BAND = (Decimal("0.42"), Decimal("0.48"))  # 2021 调整方案: 42–48 % of the minimum wage [V3]
-ROUNDING_MODES = {"nearest": ROUND_HALF_UP, "up": ROUND_CEILING, "down": ROUND_FLOOR}
-ROUNDING_LABELS = {"nearest": "四舍五入", "up": "向上取整", "down": "向下取整"}
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # Programme → (household eligibility variable, household amount, person coverage variable).
 # None: covered = amount > 0; persons = members counted in the household (the statuses).
@@ -65,103 +70,6 @@ class SimulationError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("；".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class DibaoStandardRule:
-    """Every county's dibao standard at `share` of its minimum wage, rounded to `rounding_yuan`.
-
-    `counties=None` applies the rule to every county of the population; `rounding_yuan=0` rounds
-    to the fen. `rounding` is "nearest" (half up, as the demo standards were set), "up" or "down".
-    """
-
-    share: Decimal | str | float
-    rounding_yuan: int = 10
-    counties: tuple[str, ...] | None = None
-    rounding: Literal["nearest", "up", "down"] = "nearest"
-    kind: Literal["minimum_wage_share"] = "minimum_wage_share"
-
-    @property
-    def share_decimal(self) -> Decimal:
-        return Decimal(str(self.share))
-
-    def standard_fen(self, minimum_wage_fen: int) -> int:
-        """The rule's standard for a minimum wage, in fen (exact decimal arithmetic)."""
-        unit = Decimal(self.rounding_yuan * 100 if self.rounding_yuan else 1)
-        units = (self.share_decimal * minimum_wage_fen / unit).quantize(
-            Decimal(1), rounding=ROUNDING_MODES[self.rounding]
-        )
-        return int(units * unit)
-
-    def describe(self) -> str:
-        scope = "、".join(self.counties) if self.counties else "全部县（市、区）"
-        step = f"取整到 {self.rounding_yuan} 元" if self.rounding_yuan else "精确到分"
-        return (
-            f"{scope}低保标准按当地月最低工资标准的 {_percent(self.share_decimal)} 确定，"
-            f"{step}（{ROUNDING_LABELS.get(self.rounding, self.rounding)}）"
-        )
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A dated change: new dibao standards (a rule or explicit county amounts in yuan, e.g.
-    `{"350102": "1000.00"}`) and/or other named parameters (docs/policy.md "Overrides"), from
-    `starts` ('YYYY-MM')."""
-
-    starts: str
-    dibao_standard: DibaoStandardRule | Mapping[str, str | Decimal] | None = None
-    overrides: Mapping[str, Any] = field(default_factory=dict)
-
-    def describe(self) -> str:
-        parts = []
-        if isinstance(self.dibao_standard, DibaoStandardRule):
-            parts.append(self.dibao_standard.describe())
-        elif self.dibao_standard:
-            amounts = "、".join(f"{c} {v} 元" for c, v in sorted(self.dibao_standard.items()))
-            parts.append(f"低保标准调整为：{amounts}")
-        parts += [f"{name} = {value}" for name, value in self.overrides.items()]
-        return f"自 {self.starts} 起，" + ("；".join(parts) if parts else "不作调整")
-
-    def problems(self) -> list[str]:
-        """Every problem of the proposal itself (codes, amounts, names), in Chinese."""
-        found = []
-        if not _MONTH.match(str(self.starts)):
-            found.append(f"方案起始月份应为 YYYY-MM：{self.starts!r}")
-        rule = self.dibao_standard
-        if isinstance(rule, DibaoStandardRule):
-            try:
-                share = rule.share_decimal
-                if not Decimal(0) < share <= Decimal(1):
-                    found.append(f"最低工资标准比例应大于 0 且不超过 1：{rule.share}")
-            except InvalidOperation:
-                found.append(f"最低工资标准比例应为小数，如 0.44：{rule.share!r}")
-            if not isinstance(rule.rounding_yuan, int) or not 0 <= rule.rounding_yuan <= 1000:
-                found.append(f"取整单位应为 0 到 1000 的整数（元）：{rule.rounding_yuan!r}")
-            if rule.rounding not in ROUNDING_MODES:
-                found.append(f"取整方式应为 nearest、up 或 down：{rule.rounding!r}")
-            found += [
-                _county_problem(code) for code in rule.counties or () if _county_problem(code)
-            ]
-        elif rule:
-            for code, amount in rule.items():
-                found += [_county_problem(code)] if _county_problem(code) else []
-                try:
-                    if parse_yuan(amount) <= 0:
-                        found.append(f"县 {code} 的低保标准应大于 0：{amount}")
-                except (TypeError, ValueError):
-                    found.append(f"县 {code} 的低保标准应为金额（元，最多两位小数）：{amount!r}")
-        catalogue = default_catalogue()
-        for name, value in self.overrides.items():
-            if name not in catalogue:
-                found.append(f"未知的参数名 {name!r}（可用参数见 docs/policy.md）")
-            elif name == "dibao.standard" and rule:
-                found.append("dibao.standard 不能与低保标准方案同时指定")
-            else:
-                try:
-                    catalogue[name].parse(value)
-                except ValueError as error:
-                    found.append(f"参数 {name}：{error}")
-        return found
 
 
 def simulate(
@@ -198,42 +106,24 @@ def simulate(
         raise SimulationError(problems)
     step = progress or (lambda name: None)
     counties, county_index = np.unique(population.county, return_inverse=True)
-    scalars, given = _split_overrides(proposal.overrides)
+    scalars, given = split_overrides(default_catalogue(), proposal.overrides)
     trees = (
         tax_benefit_system().parameters,
         _with_values(tax_benefit_system(), scalars, month).parameters,
     )
-    timings = {}
     try:
-        before = _county_facts(month, counties, None, {})
-        held = _held_standards(counties, baseline_standards or {})
-        for index, fen in held.items():
-            before["dibao_standard"][index] = fen
-        after = _county_facts(month, counties, trees[1], given)
-        after["dibao_standard"] = _proposed_standards(proposal, counties, after)
-        for index, fen in held.items():
-            if not _proposal_changes(proposal, str(counties[index])):
-                after["dibao_standard"][index] = fen
-        baseline_extra = {"dibao_standard": before["dibao_standard"]} if held else {}
-        persons, households = population.inputs(month)
-        runs = []
-        for key, label, tree, extra in (
-            ("baseline", "基线测算", None, baseline_extra),
-            (
-                "proposal",
-                "方案测算",
-                trees[1],
-                {**given, "dibao_standard": after["dibao_standard"]},
-            ),
-        ):
-            step(label)
-            started = time.perf_counter()
-            inputs = {
-                **households,
-                **{k: _per_household(v, county_index) for k, v in extra.items()},
-            }
-            runs.append(_run(month, population, persons, inputs, tree, programmes))
-            timings[key] = time.perf_counter() - started
+        before, after, held = _county_facts_before_and_after(
+            month, proposal, counties, trees[1], given, baseline_standards or {}
+        )
+        runs, timings = _baseline_and_proposal_runs(
+            month,
+            population,
+            county_index,
+            programmes,
+            step,
+            baseline=(None, {"dibao_standard": before["dibao_standard"]} if held else {}),
+            proposal=(trees[1], {**given, "dibao_standard": after["dibao_standard"]}),
+        )
     except ValueError as error:
         raise SimulationError([str(error)]) from error
     step("汇总")
@@ -266,18 +156,59 @@ def simulate(
     )
 
 
-def _split_overrides(overrides: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
-    """(scalar parameter values, household variables) of the proposal's named overrides."""
-    catalogue = default_catalogue()
-    scalars: dict[str, Any] = {}
-    given: dict[str, int] = {}
-    for name, raw in overrides.items():
-        entry, value = catalogue[name], catalogue[name].parse(raw)
-        if entry.variable:
-            given[entry.variable] = yuan_to_fen(value) if entry.is_yuan else int(value)
-        else:
-            scalars[name] = float(value) if isinstance(value, Decimal) else value
-    return scalars, given
+def _county_facts_before_and_after(
+    month: str,
+    proposal: Proposal,
+    counties: NDArray[np.int64],
+    proposal_tree: ParameterNode,
+    given: Mapping[str, int],
+    baseline_standards: Mapping[str, Decimal | str],
+) -> tuple[dict[str, NDArray[np.int64]], dict[str, NDArray[np.int64]], dict[int, int]]:
+    """Each county's facts for the baseline and for the proposal (with the proposal's dibao
+    standards), and the standards held outside the parameter files (county index → fen): the
+    baseline of those counties, kept by the proposal where it leaves the county alone."""
+    before = _county_facts(month, counties, None, {})
+    held = _held_standards(counties, baseline_standards)
+    for index, fen in held.items():
+        before["dibao_standard"][index] = fen
+    after = _county_facts(month, counties, proposal_tree, given)
+    after["dibao_standard"] = _proposed_standards(proposal, counties, after)
+    for index, fen in held.items():
+        if not _proposal_changes(proposal, str(counties[index])):
+            after["dibao_standard"][index] = fen
+    return before, after, held
+
+
+Run = dict[str, tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]]]
+
+
+def _baseline_and_proposal_runs(
+    month: str,
+    population: Population,
+    county_index: NDArray[np.intp],
+    programmes: tuple[str, ...],
+    step: Callable[[str], None],
+    *,
+    baseline: tuple[ParameterNode | None, Mapping[str, int | NDArray[np.int64]]],
+    proposal: tuple[ParameterNode | None, Mapping[str, int | NDArray[np.int64]]],
+) -> tuple[list[Run], dict[str, float]]:
+    """The two engine runs over every household, each as (parameter tree, household variables
+    given by county or for all), and how long each took."""
+    persons, households = population.inputs(month)
+    runs, timings = [], {}
+    for key, label, (tree, extra) in (
+        ("baseline", "基线测算", baseline),
+        ("proposal", "方案测算", proposal),
+    ):
+        step(label)
+        started = time.perf_counter()
+        inputs = {
+            **households,
+            **{k: _per_household(v, county_index) for k, v in extra.items()},
+        }
+        runs.append(_run(month, population, persons, inputs, tree, programmes))
+        timings[key] = time.perf_counter() - started
+    return runs, timings
 
 
 def _problems(
@@ -288,9 +219,9 @@ def _problems(
     programmes: tuple[str, ...],
 ) -> list[str]:
     found = []
-    if not _MONTH.match(str(month)):
+    if not MONTH.match(str(month)):
         found.append(f"测算月份应为 YYYY-MM：{month!r}")
-    elif _MONTH.match(str(proposal.starts)) and month < proposal.starts:
+    elif MONTH.match(str(proposal.starts)) and month < proposal.starts:
         found.append(f"测算月份 {month} 早于方案起始月份 {proposal.starts}，方案尚未生效")
     found += proposal.problems()
     try:
@@ -306,37 +237,25 @@ def _problems(
     rule = proposal.dibao_standard
     named = rule.counties or () if isinstance(rule, DibaoStandardRule) else tuple(rule or ())
     present = {str(code) for code in np.unique(population.county)}
-    absent = [code for code in named if code not in present and not _county_problem(code)]
+    absent = [code for code in named if code not in present and not county_problem(code)]
     if absent:
         found.append(f"以下县不在所选人口数据（或辖区）中：{'、'.join(absent)}")
     return found
-
-
-def _county_problem(code: str) -> str:
-    record = divisions.get_division(str(code))
-    if record is None or record.level != "county" or record.province_code != "350000":
-        return f"{code!r} 不是福建省县级行政区划代码"
-    return ""
 
 
 def _county_facts(
     month: str, counties: NDArray[np.int64], tree: ParameterNode | None, given: Mapping[str, int]
 ) -> dict[str, NDArray[np.int64]]:
     """Tier, minimum wage and dibao standard of each county, from the engine's own lookup."""
-    count = len(counties)
-    outputs = evaluate_batch(
+    base = tax_benefit_system()
+    values = regional_values(
+        base if tree is None else with_parameters(base, tree),
         month,
-        persons={
-            "birth_date": np.full(count, np.datetime64("1980-01-01")),
-            "counted": np.ones(count, dtype=bool),
-        },
-        households={"region": counties, **{k: np.full(count, v) for k, v in given.items()}},
-        household_of_person=np.arange(count),
-        is_head=np.ones(count, dtype=bool),
-        parameters=tree,
-        outputs=("minimum_wage_tier", "minimum_wage", "dibao_standard"),
+        regions=counties,
+        given=given,
+        variables=("minimum_wage_tier", "minimum_wage", "dibao_standard"),
     )
-    return {name: values.astype(np.int64) for name, values in outputs.items()}
+    return {name: array.astype(np.int64) for name, array in values.items()}
 
 
 def _held_standards(
@@ -384,7 +303,7 @@ def _run(
     households: Mapping[str, NDArray[Any]],
     tree: ParameterNode | None,
     programmes: tuple[str, ...],
-) -> dict[str, tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]]]:
+) -> Run:
     """Per programme: (covered, amount in fen, persons covered), one value per household."""
     names = {name for key in programmes for name in _SPECS[key] if name}
     names.add("counted_member_count")
@@ -474,13 +393,10 @@ def _name(code: Any) -> str:
     return divisions.display_name(str(code)) or str(code)
 
 
-def _percent(share: Decimal) -> str:
-    return f"{(share * 100).normalize():f}%"
-
-
 __all__ = [
     "PROGRAMMES",
     "PROGRAMME_LABELS",
+    "ROUNDING_LABELS",
     "SEED_TARGET_SHARE",
     "CountyStandard",
     "DibaoStandardRule",

@@ -9,17 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from openfisca_core.parameters import Parameter, ParameterNode
 
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Division
-from doudi.core.money import quantize_yuan
-from doudi.policy.evaluate import evaluate
-from doudi.policy.regional import resolve, value_in_force
-from doudi.policy.situation import SituationError
-from doudi.policy.system import find_parameter, tax_benefit_system
+from doudi.policy import SituationError, evaluate, parameters_in_force
 from doudi.standards.models import AreaScope, EvaluationRecord, LocalParameter
-from doudi.standards.selectors import local_standard_in_force
+from doudi.standards.selectors import StandardInForce, local_standard_in_force
 
 
 class DatabaseStandards:
@@ -98,58 +93,58 @@ class CountyStandard:
 
 def county_dibao_standards(*, county_codes: list[str], month: date) -> list[CountyStandard]:
     """For each county: the database value if one is in force, else the packaged rule's, else the
-    provincial floor ÷ 12 (the same order the engine uses)."""
-    system = tax_benefit_system()
-    node = find_parameter(system, "dibao.standard")
-    floor = find_parameter(system, "dibao.provincial_floor")
-    instant = month.isoformat()
+    provincial floor ÷ 12 (the same order the engine uses); a county with none is left out."""
     names = dict(Division.objects.filter(code__in=county_codes).values_list("code", "name"))
     rows = []
     for code in county_codes:
         local = local_standard_in_force(
             parameter=LocalParameter.DIBAO_STANDARD, region_code=code, month=month
         )
-        if local is not None:
-            rows.append(
-                CountyStandard(
-                    code,
-                    names.get(code, code),
-                    local.amount,
-                    f"地方录入（{local.region_name}）",
-                    local.effective_from.isoformat(),
-                    local.document,
-                    local.is_demo,
-                )
-            )
-            continue
-        packaged = resolve(node, code, instant) if isinstance(node, ParameterNode) else None
-        if packaged is not None:
-            rows.append(
-                CountyStandard(
-                    code,
-                    names.get(code, code),
-                    quantize_yuan(Decimal(str(packaged.value))),
-                    "规则库默认值",
-                    packaged.since,
-                    packaged.note or packaged.label,
-                    packaged.is_demo,
-                )
-            )
-            continue
-        annual = value_in_force(floor, instant) if isinstance(floor, Parameter) else None
-        if annual is not None:
-            rows.append(
-                CountyStandard(
-                    code,
-                    names.get(code, code),
-                    quantize_yuan(Decimal(str(annual.value)) / 12),
-                    "省定低保最低标准 ÷ 12",
-                    annual.since,
-                    annual.note or annual.label,
-                    annual.is_demo,
-                )
-            )
+        name = names.get(code, code)
+        row = (
+            _local_standard(code, name, local)
+            if local is not None
+            else _packaged_standard(code, name, month)
+        )
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def _local_standard(code: str, name: str, local: StandardInForce) -> CountyStandard:
+    return CountyStandard(
+        code,
+        name,
+        local.amount,
+        f"地方录入（{local.region_name}）",
+        local.effective_from.isoformat(),
+        local.document,
+        local.is_demo,
+    )
+
+
+def _packaged_standard(code: str, name: str, month: date) -> CountyStandard | None:
+    """The packaged rule's standard for the county (its own, its city's, else the provincial floor
+    ÷ 12), with the dated value it comes from; None when the month has none."""
+    try:
+        in_force = parameters_in_force(code, f"{month:%Y-%m}")
+    except SituationError:
+        return None
+    standard = in_force["dibao.standard"]
+    if standard.source is not None:
+        source, found = "规则库默认值", standard.source
+    else:
+        source, found = "省定低保最低标准 ÷ 12", in_force["dibao.provincial_floor"].source
+        assert found is not None  # the floor is in force when it gives the standard
+    return CountyStandard(
+        code,
+        name,
+        Decimal(standard.value),
+        source,
+        found.since,
+        found.note or found.label,
+        found.is_demo,
+    )
 
 
 def database_dibao_standards(*, county_codes: list[str], month: str) -> dict[str, Decimal]:

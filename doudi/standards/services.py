@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
@@ -38,25 +39,8 @@ def local_standard_set(
         raise ApplicationError(f"未知的地方标准：{parameter}，可选：{allowed}", field="parameter")
     if area_scope not in AreaScope.values:
         raise ApplicationError(f"适用范围取值无效：{area_scope}", field="area_scope")
-    region = Division.objects.filter(code=region_code).first()
-    if region is None:
-        raise ApplicationError(f"区划代码不存在：{region_code}", field="region_code")
-    if region.level not in (DivisionLevel.CITY, DivisionLevel.COUNTY):
-        raise ApplicationError(
-            f"地方标准由设区市或县（市、区）制定，{region.name}是{region.get_level_display()}",
-            field="region_code",
-        )
-    if not actor.covers(region):
-        raise PermissionDenied(
-            f"{region.name}（{region.code}）不在您的管辖范围（{actor.region_name}）内",
-            field="region_code",
-        )
-    try:
-        value = parse_yuan(amount)
-    except (TypeError, ValueError) as error:
-        raise ApplicationError(f"金额格式不正确：{amount}", field="amount") from error
-    if value <= 0:
-        raise ApplicationError("金额须大于 0", field="amount")
+    region = _region_setting_standards(actor=actor, region_code=region_code)
+    value = _amount_parse(amount)
     if effective_from.day != 1:
         raise ApplicationError("标准按月执行：起始日期须为某月 1 日", field="effective_from")
     if not document.strip():
@@ -73,14 +57,9 @@ def local_standard_set(
             field="effective_from",
         )
     following = same.filter(effective_from__gt=effective_from).order_by("effective_from").first()
-    previous = same.filter(effective_from__lt=effective_from).order_by("-effective_from").first()
-    if previous is not None and (
-        previous.effective_to is None or previous.effective_to >= effective_from
-    ):
-        previous.effective_to = effective_from - timedelta(days=1)
-        previous._history_user = actor.user
-        previous._change_reason = reason
-        previous.save(update_fields=["effective_to", "updated_at"])
+    previous = _previous_period_close(
+        same, effective_from=effective_from, actor=actor, reason=reason
+    )
     standard = LocalStandard(
         parameter=parameter,
         region=region,
@@ -113,3 +92,47 @@ def local_standard_set(
         },
     )
     return standard
+
+
+def _region_setting_standards(*, actor: Actor, region_code: str) -> Division:
+    """The city or county of the actor's region that sets the standard."""
+    region = Division.objects.filter(code=region_code).first()
+    if region is None:
+        raise ApplicationError(f"区划代码不存在：{region_code}", field="region_code")
+    if region.level not in (DivisionLevel.CITY, DivisionLevel.COUNTY):
+        raise ApplicationError(
+            f"地方标准由设区市或县（市、区）制定，{region.name}是{region.get_level_display()}",
+            field="region_code",
+        )
+    if not actor.covers(region):
+        raise PermissionDenied(
+            f"{region.name}（{region.code}）不在您的管辖范围（{actor.region_name}）内",
+            field="region_code",
+        )
+    return region
+
+
+def _amount_parse(amount: Decimal | str) -> Decimal:
+    try:
+        value = parse_yuan(amount)
+    except (TypeError, ValueError) as error:
+        raise ApplicationError(f"金额格式不正确：{amount}", field="amount") from error
+    if value <= 0:
+        raise ApplicationError("金额须大于 0", field="amount")
+    return value
+
+
+def _previous_period_close(
+    same: QuerySet[LocalStandard], *, effective_from: date, actor: Actor, reason: str
+) -> LocalStandard | None:
+    """End the value in force before `effective_from` the day before it (recorded with who and
+    why); the previous value, or None."""
+    previous = same.filter(effective_from__lt=effective_from).order_by("-effective_from").first()
+    if previous is not None and (
+        previous.effective_to is None or previous.effective_to >= effective_from
+    ):
+        previous.effective_to = effective_from - timedelta(days=1)
+        previous._history_user = actor.user
+        previous._change_reason = reason
+        previous.save(update_fields=["effective_to", "updated_at"])
+    return previous

@@ -13,12 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from doudi.policy.simulation_report import (
-    CountyStandard,
-    ProgrammeChange,
-    SimulationReport,
-    yuan,
-)
+from doudi.policy import CountyStandard, ProgrammeChange, SimulationReport, yuan
 
 YUAN_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"

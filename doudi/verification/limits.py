@@ -1,8 +1,9 @@
 """The asset limits of the policy engine for a month and region (not re-implemented here).
 
-The engine is asked for the parameters in force (`Evaluation.parameters`) with the database's
-local standards, exactly as `doudi.standards.engine` evaluates a household. The parameters are
-cached per (region, area type, month, state of the local-standards table)."""
+The engine is asked for the parameters in force (`doudi.policy.parameters_in_force`, the values an
+evaluation records) with the database's local standards, exactly as `doudi.standards.engine`
+evaluates a household. The parameters are cached per (region, area type, month, state of the
+local-standards table)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max
 
-from doudi.policy.evaluate import evaluate
+from doudi.policy import parameters_in_force
 from doudi.standards.engine import DatabaseStandards
 from doudi.standards.models import LocalStandard
 from doudi.verification.findings import Limits
@@ -35,18 +36,13 @@ def policy_parameters(*, region: str, area_type: str, month: str) -> dict[str, s
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    situation = {
-        "month": month,
-        "region": region,
-        "programmes": ["dibao"],
-        "members": [{"id": "m1", "relation": "head", "birth_date": "1980-01-01", "counted": True}],
-    }
-    if area_type:
-        situation["area_type"] = area_type
-    result = evaluate(
-        situation, local_standards=DatabaseStandards(region_code=region, area_type=area_type)
+    in_force = parameters_in_force(
+        region,
+        month,
+        area_type=area_type,
+        local_standards=DatabaseStandards(region_code=region, area_type=area_type),
     )
-    found = {name: result.parameters[name] for name in NAMES}
+    found = {name: in_force[name].value for name in NAMES}
     with _lock:
         _cache[key] = found
     return found

@@ -23,20 +23,20 @@ from django.views.decorators.http import require_GET
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
-from doudi.policy.population import (
+from doudi.policy import (
     HOUSEHOLDS_FILE,
     PERSONS_FILE,
-    PopulationError,
-    read_population,
-)
-from doudi.policy.simulation import (
     ROUNDING_LABELS,
     DibaoStandardRule,
+    PopulationError,
     Proposal,
     SimulationError,
+    SimulationReport,
+    percent,
+    read_population,
     simulate,
+    yuan,
 )
-from doudi.policy.simulation_report import SimulationReport, percent, yuan
 from doudi.standards.engine import database_dibao_standards
 from doudi.web.views import staff_required
 

@@ -39,9 +39,8 @@ from doudi.intake.workflow import (
     Action,
     CaseFacts,
 )
+from doudi.policy import SituationError, parse_situation
 from doudi.policy.codes import TEMPORARY_LABELS
-from doudi.policy.parser import parse_situation
-from doudi.policy.situation import SituationError
 from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.programmes import KEYS as PROGRAMME_KEYS

@@ -26,10 +26,33 @@ def members_sentence(ctx: Context) -> str:
 
 def income_sentences(ctx: Context) -> list[str]:
     """Income by type of the dibao unit, exclusions, imputation and deductions."""
+    counted, excluded, imputed = _incomes_by_type(ctx)
+    items = "、".join(f"{label} {ctx.yuan(fen)}" for label, fen in counted.items() if fen)
+    gross = ctx.h("dibao_gross_income")
+    sentences = [
+        f"家庭月收入 {ctx.yuan(gross)}"
+        + (f"：{items}" if items else "")
+        + f"（{sources.DIBAO_RULES_INCOME}）",
+        *imputed,
+    ]
+    if excluded:
+        items = "、".join(f"{label} {ctx.yuan(fen)}" for label, fen in excluded.items())
+        sentences.append(f"不计入家庭收入：{items}（{sources.DIBAO_RULES_INCOME}）")
+    for index in ctx.dibao_indexes():
+        if ctx.p("employment_cost_deduction", index):
+            sentences.append(_employment_cost_sentence(ctx, index))
+    if ctx.h("rigid_expense_deduction"):
+        sentences.append(_rigid_expense_sentence(ctx))
+    return sentences
+
+
+def _incomes_by_type(ctx: Context) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Counted and excluded fen by income label over the dibao unit, and a sentence for each
+    member whose unstable work is assessed at the minimum wage."""
     counted: dict[str, int] = defaultdict(int)
     excluded: dict[str, int] = defaultdict(int)
     pension_excluded = bool(ctx.number("dibao.exclude_basic_pension"))
-    sentences: list[str] = []
+    imputed: list[str] = []
     for index in ctx.dibao_indexes():
         member = ctx.members[index]
         stable_wage = 0
@@ -53,48 +76,40 @@ def income_sentences(ctx: Context) -> list[str]:
             assessed = ctx.p("assessed_wage_income", index) - stable_wage
             counted[codes.INCOME_TYPES["wage"]] += assessed
             if assessed > reported:
-                sentences.append(
+                imputed.append(
                     f"{member.id} 不稳定就业，申报工资 {ctx.yuan(reported)}，按当地最低工资标准 "
                     f"{ctx.yuan(ctx.h('minimum_wage'))}认定（{sources.FUJIAN_EIGHT_MEASURES}）"
                 )
-    items = "、".join(f"{label} {ctx.yuan(fen)}" for label, fen in counted.items() if fen)
-    gross = ctx.h("dibao_gross_income")
-    sentences.insert(
-        0,
-        f"家庭月收入 {ctx.yuan(gross)}"
-        + (f"：{items}" if items else "")
-        + f"（{sources.DIBAO_RULES_INCOME}）",
+    return counted, excluded, imputed
+
+
+def _employment_cost_sentence(ctx: Context, index: int) -> str:
+    """The member's employment cost deduction: a share of the wage (or of the minimum wage), or
+    the disabled worker's share of the minimum wage when that is what was deducted."""
+    deduction = ctx.p("employment_cost_deduction", index)
+    wage = ctx.p("assessed_wage_income", index)
+    on_minimum_wage = ctx.number("dibao.employment_cost_on_minimum_wage")
+    basis_fen = ctx.h("minimum_wage") if on_minimum_wage else wage
+    cost = min(int(round_fen(ctx.number("dibao.employment_cost_rate") * basis_fen)), wage)
+    if deduction != cost:
+        how = f"残疾人就业，扣减当地最低工资标准的 {ctx.percent('dibao.disabled_worker_deduction_share')}"
+    else:
+        basis = "当地最低工资标准" if on_minimum_wage else "就业收入"
+        how = f"扣减{basis}的 {ctx.percent('dibao.employment_cost_rate')}{ctx.mark('dibao.employment_cost_rate')}"
+    return (
+        f"{ctx.members[index].id} 就业收入 {ctx.yuan(wage)}，{how}，计 {ctx.yuan(deduction)}"
+        f"（{sources.FUJIAN_EIGHT_MEASURES}）"
     )
-    if excluded:
-        items = "、".join(f"{label} {ctx.yuan(fen)}" for label, fen in excluded.items())
-        sentences.append(f"不计入家庭收入：{items}（{sources.DIBAO_RULES_INCOME}）")
-    for index in ctx.dibao_indexes():
-        deduction = ctx.p("employment_cost_deduction", index)
-        if not deduction:
-            continue
-        wage = ctx.p("assessed_wage_income", index)
-        on_minimum_wage = ctx.number("dibao.employment_cost_on_minimum_wage")
-        basis_fen = ctx.h("minimum_wage") if on_minimum_wage else wage
-        cost = min(int(round_fen(ctx.number("dibao.employment_cost_rate") * basis_fen)), wage)
-        if deduction != cost:
-            how = f"残疾人就业，扣减当地最低工资标准的 {ctx.percent('dibao.disabled_worker_deduction_share')}"
-        else:
-            basis = "当地最低工资标准" if on_minimum_wage else "就业收入"
-            how = f"扣减{basis}的 {ctx.percent('dibao.employment_cost_rate')}{ctx.mark('dibao.employment_cost_rate')}"
-        sentences.append(
-            f"{ctx.members[index].id} 就业收入 {ctx.yuan(wage)}，{how}，计 {ctx.yuan(deduction)}"
-            f"（{sources.FUJIAN_EIGHT_MEASURES}）"
-        )
-    rigid = ctx.h("rigid_expense_deduction")
-    if rigid:
-        expenses = int(
-            (ctx.situation.expenses.medical_12m + ctx.situation.expenses.rehabilitation_12m) * 100
-        )
-        sentences.append(
-            f"家庭有重病或重度残疾成员，扣减刚性支出 {ctx.yuan(rigid)}（近12个月医疗、康复支出 "
-            f"{ctx.yuan(expenses)} ÷ 12；{sources.FUJIAN_EIGHT_MEASURES}）"
-        )
-    return sentences
+
+
+def _rigid_expense_sentence(ctx: Context) -> str:
+    expenses = int(
+        (ctx.situation.expenses.medical_12m + ctx.situation.expenses.rehabilitation_12m) * 100
+    )
+    return (
+        f"家庭有重病或重度残疾成员，扣减刚性支出 {ctx.yuan(ctx.h('rigid_expense_deduction'))}"
+        f"（近12个月医疗、康复支出 {ctx.yuan(expenses)} ÷ 12；{sources.FUJIAN_EIGHT_MEASURES}）"
+    )
 
 
 def per_capita_text(ctx: Context) -> str:

@@ -16,7 +16,7 @@ from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.models import Division, DivisionLevel
 from doudi.core.money import format_yuan, parse_yuan, quantize_yuan
-from doudi.policy.system import tax_benefit_system
+from doudi.policy import parameters_in_force
 from doudi.relief.dates import ADVANCE_PAPERWORK_WORKING_DAYS
 from doudi.relief.models import EntryKind, LedgerEntry, Reconciliation, ReserveFund
 from doudi.relief.services._common import (
@@ -30,11 +30,11 @@ PAPERWORK_DAYS_MAX = 60
 
 
 def township_limit_default(on: dt.date) -> Decimal:
-    """The policy parameter ``temporary_assistance.township_approval_limit`` in force on ``on``:
-    Jinjiang's 5,000 yuan used province-wide as a demo value (POLICY.md §5; Fujian's cap is a
-    [GAP])."""
-    parameters = tax_benefit_system().parameters(on.isoformat())
-    return quantize_yuan(Decimal(str(parameters.temporary_assistance.township_approval_limit)))
+    """The policy parameter ``temporary_assistance.township_approval_limit`` in force in the month
+    of ``on`` (province-wide): Jinjiang's 5,000 yuan used as a demo value (POLICY.md §5; Fujian's
+    cap is a [GAP])."""
+    in_force = parameters_in_force(None, f"{on:%Y-%m}")
+    return quantize_yuan(Decimal(in_force["temporary_assistance.township_approval_limit"].value))
 
 
 def _paperwork_days(value: Any) -> int:

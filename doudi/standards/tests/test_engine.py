@@ -9,6 +9,7 @@ from django.test import Client
 
 from doudi.accounts.services import api_token_create
 from doudi.core.exceptions import ApplicationError
+from doudi.policy import parameters_in_force
 from doudi.standards.engine import DatabaseStandards, evaluation_run
 from doudi.standards.models import EvaluationRecord
 from doudi.standards.services import local_standard_set
@@ -174,18 +175,23 @@ def test_the_county_standard_comes_from_the_database_else_the_packaged_rule(appr
     )
 
 
-def test_a_rural_household_is_assessed_against_a_rural_standard_where_one_is_set(approver):
+def _set_unified_900_and_rural_800(approver, effective_from: date) -> None:
+    """长乐区 sets a unified standard of 900 and a rural one of 800."""
     for scope, amount in (("unified", "900.00"), ("rural", "800.00")):
         local_standard_set(
             actor=approver,
             parameter="dibao.standard",
             region_code="350112",
             amount=amount,
-            effective_from=date(2023, 1, 1),
+            effective_from=effective_from,
             document="长民〔2023〕2号（合成）",
             reason="调标",
             area_scope=scope,
         )
+
+
+def test_a_rural_household_is_assessed_against_a_rural_standard_where_one_is_set(approver):
+    _set_unified_900_and_rural_800(approver, date(2023, 1, 1))
     rural = evaluation_run(
         actor=None, situation={**_situation(), "area_type": "rural"}, channel="test"
     )
@@ -203,3 +209,26 @@ def test_an_unknown_area_type_is_refused():
         )
     assert error.value.field == "area_type"
     assert EvaluationRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize("area_type", ["", "rural", "urban"])
+@pytest.mark.parametrize("month", ["2023-02", "2023-03"])
+def test_the_parameters_in_force_with_the_database_standards_are_those_an_evaluation_records(
+    approver, area_type, month
+):
+    # given: from 2023-03
+    _set_unified_900_and_rural_800(approver, date(2023, 3, 1))
+    record = evaluation_run(
+        actor=None, situation={**_situation(month), "area_type": area_type}, channel="test"
+    )
+
+    # when
+    in_force = parameters_in_force(
+        "350112",
+        month,
+        area_type=area_type,
+        local_standards=DatabaseStandards(region_code="350112", area_type=area_type),
+    )
+
+    # then
+    assert {name: p.value for name, p in in_force.items()} == record.result["parameters"]

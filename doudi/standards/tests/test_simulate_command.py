@@ -10,9 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from doudi.policy.population import read_population
-from doudi.policy.simulation import DibaoStandardRule, Proposal, simulate
-from doudi.policy.simulation_report import percent
+from doudi.policy import DibaoStandardRule, Proposal, percent, read_population, simulate
 from doudi.policy.tests.test_population import write_snapshot
 from doudi.policy.tests.test_simulation import WAGES_YUAN
 

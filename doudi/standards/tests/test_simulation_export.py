@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from doudi.policy.simulation import Proposal, simulate
+from doudi.policy import Proposal, simulate
 from doudi.policy.tests.test_simulation import five_households
 from doudi.standards.simulation_export import report_to_xlsx
 

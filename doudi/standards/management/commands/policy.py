@@ -9,6 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.core.exceptions import ApplicationError
+from doudi.policy import SituationError, evaluate
+from doudi.standards.engine import evaluation_run, situation_problems_message
 
 
 class Command(BaseCommand):
@@ -39,17 +41,11 @@ class Command(BaseCommand):
                 f"{source} 不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列"
             ) from error
         if options["offline"]:
-            from doudi.policy.evaluate import evaluate
-            from doudi.policy.situation import SituationError
-            from doudi.standards.engine import situation_problems_message
-
             try:
                 result = evaluate(situation).to_json()
             except SituationError as error:
                 raise CommandError(situation_problems_message(error).replace("；", "\n")) from error
         else:
-            from doudi.standards.engine import evaluation_run
-
             try:
                 record = evaluation_run(actor=None, situation=situation, channel="cli")
             except ApplicationError as error:

@@ -23,15 +23,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from doudi.policy.population import PopulationError, read_population
-from doudi.policy.simulation import (
+from doudi.policy import (
     SEED_TARGET_SHARE,
     DibaoStandardRule,
+    PopulationError,
     Proposal,
     SimulationError,
+    SimulationReport,
+    percent,
+    read_population,
     simulate,
+    yuan,
 )
-from doudi.policy.simulation_report import SimulationReport, percent, yuan
 from doudi.standards.engine import database_dibao_standards
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
