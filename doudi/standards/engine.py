@@ -3,6 +3,7 @@ and evaluations recorded with everything they used."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,14 @@ from django.db import transaction
 
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Division
-from doudi.policy import SituationError, evaluate, parameters_in_force
+from doudi.policy import (
+    Evaluation,
+    Situation,
+    SituationError,
+    evaluate,
+    parameters_in_force,
+    parse_situation,
+)
 from doudi.standards.models import AreaScope, EvaluationRecord, LocalParameter
 from doudi.standards.selectors import StandardInForce, local_standard_in_force
 
@@ -48,34 +56,67 @@ def situation_problems_message(error: SituationError) -> str:
     return "；".join(str(problem) for problem in error.problems)
 
 
-@transaction.atomic
-def evaluation_run(*, actor: Any, situation: dict[str, Any], channel: str) -> EvaluationRecord:
-    """Evaluate a situation with the database's local standards and record it. Invalid input raises
-    `ApplicationError` listing every problem, and nothing is recorded."""
-    if not isinstance(situation, dict):
-        raise ApplicationError("家庭情况须为 JSON 对象", field="situation")
-    region = str(situation.get("region", ""))
+def situation_error(error: SituationError, *, field: str | None = None) -> ApplicationError:
+    """The staff-facing error for a situation the rules cannot take: every problem in one
+    message, each under ``extra["problems"]``; ``field`` defaults to the first problem's path."""
+    return ApplicationError(
+        situation_problems_message(error),
+        field=field if field is not None else (error.problems[0].path if error.problems else None),
+        extra={"problems": [{"field": p.path, "message": p.message} for p in error.problems]},
+    )
+
+
+def situation_from_json(data: Any, *, field: str | None = None) -> Situation:
+    """The typed situation of its JSON form (docs/policy.md), read once where JSON comes in (a
+    request, a stored case); ``ApplicationError`` listing every problem otherwise."""
+    if not isinstance(data, Mapping):
+        raise ApplicationError("家庭情况须为 JSON 对象", field=field or "situation")
     try:
-        provider = DatabaseStandards(
-            region_code=region, area_type=str(situation.get("area_type") or "")
-        )
-        result = evaluate(situation, local_standards=provider)
+        return parse_situation(data)
     except SituationError as error:
-        raise ApplicationError(
-            situation_problems_message(error),
-            field=error.problems[0].path if error.problems else None,
-            extra={"problems": [{"field": p.path, "message": p.message} for p in error.problems]},
-        ) from error
-    payload = result.to_json()
-    return EvaluationRecord.objects.create(
+        raise situation_error(error, field=field) from error
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """An evaluation and its record: the typed result for the caller, the record for the file."""
+
+    record: EvaluationRecord
+    evaluation: Evaluation
+
+
+@transaction.atomic
+def situation_evaluate(
+    *, actor: Any, situation: Situation, channel: str, submitted: Mapping[str, Any] | None = None
+) -> Evaluated:
+    """Evaluate a typed situation with the database's local standards and record it, with the
+    situation as ``submitted`` where it came in as JSON (else its JSON form). A situation the
+    rules cannot take raises `ApplicationError` listing every problem, and nothing is recorded."""
+    provider = DatabaseStandards(region_code=situation.region, area_type=situation.area_type)
+    try:
+        evaluation = evaluate(situation, local_standards=provider)
+    except SituationError as error:
+        raise situation_error(error) from error
+    payload = evaluation.to_json()
+    record = EvaluationRecord.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         channel=channel,
         month=payload["month"],
         region_code=payload["region"],
         rule_version=payload["rule_version"],
-        situation=situation,
+        situation=dict(submitted) if submitted is not None else situation.to_dict(),
         result=payload,
     )
+    return Evaluated(record, evaluation)
+
+
+def evaluation_run(*, actor: Any, situation: dict[str, Any], channel: str) -> EvaluationRecord:
+    """Evaluate a situation given as JSON (the API, the command line) and record it as given.
+    Invalid input raises `ApplicationError` listing every problem, and nothing is recorded."""
+    typed = situation_from_json(situation)
+    return situation_evaluate(
+        actor=actor, situation=typed, channel=channel, submitted=situation
+    ).record
 
 
 @dataclass(frozen=True)

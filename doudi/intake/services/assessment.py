@@ -4,7 +4,7 @@ stays as declared; the assessment records what changed, from which report, and w
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,22 +16,25 @@ from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError
 from doudi.intake.models import Application, SituationAssessment
 from doudi.intake.services._common import S, _require_visible
+from doudi.policy import Income, Situation
+from doudi.standards.engine import situation_from_json
+
+CENT = Decimal("0.01")
 
 # Before the initial opinion: the statuses in which the situation can still be assessed.
 ASSESSABLE = frozenset({S.VERIFYING, S.HOME_VISIT, S.COMMUNITY_REVIEW, S.REINVESTIGATION})
 
 
 def assessed_situation(
-    situation: dict[str, Any], body: dict[str, Any]
-) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    situation: Situation, body: dict[str, Any]
+) -> tuple[Situation, list[dict[str, str]]]:
     """The situation with every counted income type and limited asset the report found above
     the declaration raised to what was found (pure). Lower findings leave the declaration as it
     is: a department's data cannot show income it does not know of. Returns the situation and
     the changes, in the report's order."""
     comparison = body["comparison"]
     public_ids = {str(m["person_id"]): m["public_id"] for m in body["members"]}
-    assessed = copy.deepcopy(situation)
-    members = {member["id"]: member for member in assessed.get("members", [])}
+    members = {member.id: member for member in situation.members}
     changes: list[dict[str, str]] = []
     for row in comparison["incomes"]:
         if not row["counted"] or row["declared"] is None:
@@ -40,16 +43,16 @@ def assessed_situation(
         member = members.get(public_ids.get(str(row["person_id"]), ""))
         if found <= declared or member is None:
             continue
-        same = [income for income in member["incomes"] if income["type"] == row["type"]]
-        member["incomes"] = [
-            income for income in member["incomes"] if income["type"] != row["type"]
-        ] + [
-            {
-                "type": row["type"],
-                "monthly": f"{found:.2f}",
-                "stable": all(income.get("stable", True) for income in same),
-            }
-        ]
+        same = [income for income in member.incomes if income.type == row["type"]]
+        raised = Income(
+            type=row["type"],
+            monthly=found.quantize(CENT),
+            stable=all(income.stable for income in same),
+        )
+        members[member.id] = replace(
+            member,
+            incomes=tuple(i for i in member.incomes if i.type != row["type"]) + (raised,),
+        )
         changes.append(
             {
                 "name": row["name"],
@@ -58,7 +61,7 @@ def assessed_situation(
                 "assessed": f"{found:.2f} 元/月",
             }
         )
-    assets = dict(assessed.get("assets") or {})
+    assets = situation.assets
     for row in comparison["assets"]:
         if row["declared"] is None:
             continue
@@ -66,7 +69,9 @@ def assessed_situation(
         if found <= declared:
             continue
         financial = row["category"] == "financial"
-        assets[row["category"]] = f"{found:.2f}" if financial else int(found)
+        assets = replace(
+            assets, **{row["category"]: found.quantize(CENT) if financial else int(found)}
+        )
         unit = "元" if financial else "项"
         changes.append(
             {
@@ -76,9 +81,8 @@ def assessed_situation(
                 "assessed": f"{row['found']} {unit}",
             }
         )
-    if assets:
-        assessed["assets"] = assets
-    return assessed, changes
+    members_in_order = tuple(members[member.id] for member in situation.members)
+    return replace(situation, members=members_in_order, assets=assets), changes
 
 
 @transaction.atomic
@@ -97,7 +101,8 @@ def application_adopt_verification(
             "只能在提出初审意见之前（核对、入户调查、民主评议或重新调查期间）核定收入和财产",
             field="report",
         )
-    situation, changes = assessed_situation(application.situation, report.body)
+    declared = situation_from_json(application.situation, field="situation")
+    situation, changes = assessed_situation(declared, report.body)
     if not changes:
         raise ApplicationError(
             f"核对报告 {report.number} 查到的收入和财产均不高于申报，无需核定", field="report"
@@ -105,7 +110,7 @@ def application_adopt_verification(
     assessment = SituationAssessment.objects.create(
         application=application,
         report=report,
-        situation=situation,
+        situation=situation.to_dict(),
         changes=changes,
         assessed_by=actor.user,
     )
@@ -119,8 +124,11 @@ def application_adopt_verification(
     return assessment
 
 
-def situation_for_opinion(application: Application) -> tuple[dict[str, Any], Any]:
-    """The situation the initial opinion runs on: the latest assessment's, else the
-    declaration; with the assessment (or None)."""
+def situation_for_opinion(
+    application: Application, *, month: str
+) -> tuple[Situation, SituationAssessment | None]:
+    """The typed situation the initial opinion runs on in ``month``: the latest assessment's,
+    else the declaration; with the assessment (or None)."""
     latest = application.assessments.order_by("-created_at", "-id").first()
-    return (latest.situation if latest else application.situation), latest
+    stored = latest.situation if latest else application.situation
+    return replace(situation_from_json(stored, field="situation"), month=month), latest

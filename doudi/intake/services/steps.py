@@ -31,7 +31,8 @@ from doudi.intake.services._common import (
 from doudi.intake.services.assessment import situation_for_opinion
 from doudi.intake.services.materials import home_visit_photos
 from doudi.intake.workflow import DEADLINE_RULES, Action
-from doudi.standards.engine import evaluation_run
+from doudi.policy import Evaluation
+from doudi.standards.engine import situation_evaluate
 from doudi.verification import selectors as verification_selectors
 from doudi.verification import services as verification
 
@@ -272,23 +273,18 @@ def verification_facts(application: Application) -> dict[str, bool]:
     }
 
 
-def proposal_entry(result: dict[str, Any], programme: str) -> dict[str, Any]:
+def proposal_entry(evaluation: Evaluation, programme: str) -> dict[str, Any]:
     """One programme of the engine's result as stored on the case: eligible and amount; for
     temporary assistance (one-off) also the engine's reasons and whether the amount is above the
     township approval limit (``requires_county_approval``: amount > the parameter
     ``temporary_assistance.township_approval_limit`` in force, as the engine's rule)."""
-    programme_result = result["programmes"][programme]
-    entry: dict[str, Any] = {
-        "eligible": programme_result["eligible"],
-        "amount": programme_result["amount"],
-    }
+    result = evaluation.programmes[programme]
+    entry: dict[str, Any] = {"eligible": result.eligible, "amount": f"{result.amount:.2f}"}
     if programme in programmes.ONE_OFF:
-        limit = Decimal(result["parameters"]["temporary_assistance.township_approval_limit"])
-        entry["reasons"] = list(programme_result.get("reasons", []))
+        limit = Decimal(evaluation.parameters["temporary_assistance.township_approval_limit"])
+        entry["reasons"] = list(result.reasons)
         entry["township_approval_limit"] = str(limit)
-        entry["requires_county_approval"] = bool(
-            programme_result["eligible"] and Decimal(programme_result["amount"]) > limit
-        )
+        entry["requires_county_approval"] = bool(result.eligible and result.amount > limit)
     return entry
 
 
@@ -317,12 +313,12 @@ def application_give_initial_opinion(
     opinion = text_required(opinion, field="opinion", message="请填写初审意见")
     month = facts.today.strftime("%Y-%m")
     situation = {**application.situation, "month": month}
-    assessed, assessment = situation_for_opinion(application)
-    record = evaluation_run(
-        actor=actor.user, situation={**assessed, "month": month}, channel="intake"
-    )
+    assessed, assessment = situation_for_opinion(application, month=month)
+    evaluated = situation_evaluate(actor=actor.user, situation=assessed, channel="intake")
+    record = evaluated.record
     proposal = {
-        programme: proposal_entry(record.result, programme) for programme in application.programmes
+        programme: proposal_entry(evaluated.evaluation, programme)
+        for programme in application.programmes
     }
     from_reinvestigation = application.status == S.REINVESTIGATION
     application = _commit(

@@ -39,7 +39,7 @@ from doudi.intake.workflow import (
     Action,
     CaseFacts,
 )
-from doudi.policy import SituationError, parse_situation
+from doudi.policy import Situation
 from doudi.policy.codes import TEMPORARY_LABELS
 from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES
@@ -47,7 +47,7 @@ from doudi.programmes import KEYS as PROGRAMME_KEYS
 from doudi.referrals.models import Need
 from doudi.referrals.services import referrals_from_application
 from doudi.registry.models import Household, Membership, Person
-from doudi.standards.engine import situation_problems_message
+from doudi.standards.engine import situation_from_json
 
 # Staff choose between these; ``online`` is the applicants' own channel (doudi.portal).
 STAFF_CHANNELS = (Channel.WINDOW.value, Channel.VILLAGE_WORKER.value)
@@ -148,10 +148,22 @@ def _member_situation(membership: Membership, incomes: list[dict[str, Any]]) -> 
 
 def declared_situation(
     *, household: Household, declaration: Declaration, month: str, region: str = ""
+) -> Situation:
+    """The typed policy situation of the household's counted members with what was declared,
+    read once through the policy parser (``ApplicationError`` listing every problem). Incomes of
+    persons who are not counted members are refused. ``region`` is the county whose standards
+    apply (default: the household's)."""
+    return situation_from_json(
+        declaration_json(household=household, declaration=declaration, month=month, region=region),
+        field="situation",
+    )
+
+
+def declaration_json(
+    *, household: Household, declaration: Declaration, month: str, region: str = ""
 ) -> dict[str, Any]:
-    """The policy situation (docs/policy.md) of the household's counted members with what was
-    declared. Incomes of persons who are not counted members are refused. ``region`` is the
-    county whose standards apply (default: the household's)."""
+    """The JSON form of the situation (docs/policy.md) as declared: what the case stores and the
+    printed application form shows (only what was declared, in the declared units)."""
     counted = list(
         household.memberships.filter(is_active=True, is_counted=True)
         .select_related("person")
@@ -527,20 +539,13 @@ def application_file(
     _check_consents(counted, consents)
 
     today = _today()
-    situation = declared_situation(
+    situation = declaration_json(
         household=household,
         declaration=declaration,
         month=today.strftime("%Y-%m"),
         region=routing.county_code,
     )
-    try:
-        parse_situation(situation)
-    except SituationError as error:
-        raise ApplicationError(
-            situation_problems_message(error),
-            field="situation",
-            extra={"problems": [{"field": p.path, "message": p.message} for p in error.problems]},
-        ) from error
+    situation_from_json(situation, field="situation")  # the rules can take what is stored
     # The workflow's submit rule: a caseworker, a village worker or the applicant online.
     target = _attempt(
         S.DRAFT,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,14 @@ from doudi.core.calendar import deadline_close, deadline_open
 from doudi.core.exceptions import ApplicationError, text_required
 from doudi.core.models import Deadline
 from doudi.intake.services import Declaration, declared_situation
+from doudi.policy import (
+    Member,
+    OrphanOptions,
+    PhaseOut,
+    ProgrammeResult,
+    Situation,
+    TekunOptions,
+)
 from doudi.programmes import Programme
 from doudi.registry.models import Household
 from doudi.reviews.dates import DEADLINE_RULES as REVIEW_DEADLINE_RULES
@@ -48,7 +57,7 @@ from doudi.reviews.services._common import (
     today,
     visible_household,
 )
-from doudi.standards.engine import evaluation_run
+from doudi.standards.engine import situation_evaluate
 
 # Per-member facts the registry does not hold, kept from the previous assessment.
 CARRIED_MEMBER_FACTS = ("tekun", "orphan", "self_care_failed_items")
@@ -191,24 +200,42 @@ def _situation(
     month: str,
     previous: dict[str, Any],
     supporters_unable: Mapping[str, bool],
-) -> dict[str, Any]:
+) -> Situation:
+    """The situation declared at the review, with the 特困 and orphan facts carried over from the
+    previous situation (stored JSON: only the facts it records) and supporters newly judged."""
     situation = declared_situation(household=household, declaration=declaration, month=month)
     carried = {m.get("id"): m for m in previous.get("members", [])}
-    for member in situation["members"]:
-        for key in CARRIED_MEMBER_FACTS:
-            if key in carried.get(member["id"], {}):
-                member[key] = carried[member["id"]][key]
-        if member["id"] in supporters_unable:
-            member["tekun"] = {
-                **member.get("tekun", {}),
-                "supporters_unable": bool(supporters_unable[member["id"]]),
-            }
-    return situation
+    members = []
+    for member in situation.members:
+        before = carried.get(member.id, {})
+        facts = {key: before[key] for key in CARRIED_MEMBER_FACTS if key in before}
+        if facts:
+            member = member_with_facts(member, facts)
+        if member.id in supporters_unable:
+            tekun = replace(member.tekun, supporters_unable=bool(supporters_unable[member.id]))
+            member = replace(member, tekun=tekun)
+        members.append(member)
+    return replace(situation, members=tuple(members))
 
 
-def _amount(result: dict[str, Any]) -> Decimal | None:
-    amount = Decimal(result.get("amount", "0"))
-    return amount if result.get("eligible") and amount > 0 else None
+def member_with_facts(member: Member, facts: Mapping[str, Any]) -> Member:
+    """``member`` with the ``tekun``, ``orphan`` and ``self_care_failed_items`` of a stored
+    situation's member (their JSON form, docs/policy.md)."""
+    tekun, orphan = facts.get("tekun"), facts.get("orphan")
+    return replace(
+        member,
+        tekun=TekunOptions(**tekun) if "tekun" in facts else member.tekun,
+        orphan=(OrphanOptions(**orphan) if orphan else None)
+        if "orphan" in facts
+        else member.orphan,
+        self_care_failed_items=int(
+            facts.get("self_care_failed_items", member.self_care_failed_items)
+        ),
+    )
+
+
+def _amount(result: ProgrammeResult | None) -> Decimal | None:
+    return result.amount if result is not None and result.eligible and result.amount > 0 else None
 
 
 def _line(kind: str, old: Decimal, new: Decimal | None, months: int | None = None) -> dict:
@@ -249,14 +276,14 @@ def review_record_situation(
     covered = covered_entitlements(household)
     if not covered:
         raise ApplicationError("该家庭没有在保或暂停发放的救助待遇", field="review")
-    situation["programmes"] = sorted(covered)
-    record = evaluation_run(actor=actor.user, situation=situation, channel="review")
-    results = record.result["programmes"]
+    situation = replace(situation, programmes=tuple(sorted(covered)))
+    evaluated = situation_evaluate(actor=actor.user, situation=situation, channel="review")
+    record, results = evaluated.record, evaluated.evaluation.programmes
     phase_out_record = None
     proposal: dict[str, dict[str, Any]] = {}
     for programme, (entitlement, suspended) in sorted(covered.items()):
         old = entitlement.monthly_amount
-        new = _amount(results.get(programme, {}))
+        new = _amount(results.get(programme))
         if suspended:
             proposal[programme] = _line(ChangeKind.RESUME if new else ChangeKind.STOP, old, new)
         elif new is not None:
@@ -269,27 +296,26 @@ def review_record_situation(
             )
             proposal[programme] = _line(kind, old, new)
         elif programme == Programme.DIBAO:
-            phase_out_situation = {
-                **situation,
-                "phase_out": {
-                    "months_since_exit": 1,
-                    "previous_amount": f"{old:.2f}",
-                    "still_in_difficulty": bool(still_in_difficulty),
-                },
-            }
-            phase_out_record = evaluation_run(
-                actor=actor.user, situation=phase_out_situation, channel="review"
+            phase_out = PhaseOut(
+                months_since_exit=1,
+                previous_amount=old.quantize(Decimal("0.01")),
+                still_in_difficulty=bool(still_in_difficulty),
             )
-            phase_out_amount = _amount(phase_out_record.result["programmes"]["dibao"])
+            phased = situation_evaluate(
+                actor=actor.user,
+                situation=replace(situation, phase_out=phase_out),
+                channel="review",
+            )
+            phase_out_record = phased.record
+            phase_out_amount = _amount(phased.evaluation.programmes["dibao"])
             if phase_out_amount is None:
                 proposal[programme] = _line(ChangeKind.STOP, old, None)
             else:
-                months = int(
-                    Decimal(phase_out_record.result["parameters"]["dibao.phase_out.months"])
-                )
+                months = int(Decimal(phased.evaluation.parameters["dibao.phase_out.months"]))
                 proposal[programme] = _line(ChangeKind.PHASE_OUT, old, phase_out_amount, months)
         else:
             proposal[programme] = _line(ChangeKind.STOP, old, None)
+    stored = record.situation  # the JSON form, once
     return commit(
         actor=actor,
         review=review,
@@ -297,11 +323,11 @@ def review_record_situation(
         target=ReviewStatus.INVESTIGATING,
         version=version,
         changes={
-            "situation": situation,
+            "situation": stored,
             "evaluation": record,
             "phase_out_evaluation": phase_out_record,
             "engine_proposal": proposal,
-            "review_class": review_class_of(situation).value,
+            "review_class": review_class_of(stored).value,
         },
         parameters={
             "evaluation_id": record.pk,
