@@ -19,7 +19,7 @@ from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError
 from doudi.core.id_protection import id_number_hash
 from doudi.intake.models import Application, Channel, SignedBy
-from doudi.intake.services.submission import (
+from doudi.intake.services import (
     ConsentSpec,
     Declaration,
     Routing,

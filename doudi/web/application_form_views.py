@@ -20,8 +20,8 @@ from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Division
 from doudi.intake import services
+from doudi.intake import services as submission
 from doudi.intake.models import Application, Channel, SignedBy
-from doudi.intake.services import submission
 from doudi.policy.codes import INCOME_TYPES, TEMPORARY_LABELS
 from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES

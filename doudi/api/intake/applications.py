@@ -21,7 +21,7 @@ from doudi.core.exceptions import ApplicationError
 from doudi.core.models import Deadline
 from doudi.intake import selectors, services
 from doudi.intake.models import Application, CaseEvent
-from doudi.intake.services.submission import household_for_submission
+from doudi.intake.services import household_for_submission
 from doudi.intake.workflow import (
     ACTION_LABELS,
     DEADLINE_RULES,

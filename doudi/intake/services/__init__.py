@@ -18,10 +18,28 @@ from doudi.intake.services.decisions import (
     application_withdraw,
     confirmation_setting_set,
 )
+from doudi.intake.services.declaration import (
+    ORPHAN_KINDS,
+    ConsentSpec,
+    Declaration,
+    IncomeSpec,
+    MemberFacts,
+    TemporarySpec,
+    declaration_json,
+    declared_situation,
+)
 from doudi.intake.services.materials import (
     material_attach,
     material_download_record,
     material_upload,
+)
+from doudi.intake.services.routing import (
+    OUT_OF_REGION_MESSAGE,
+    STAFF_CHANNELS,
+    Routing,
+    household_find_for_window,
+    household_for_submission,
+    is_village_worker,
 )
 from doudi.intake.services.steps import (
     application_accept,
@@ -37,20 +55,21 @@ from doudi.intake.services.steps import (
     application_start_community_review,
     application_start_verification,
 )
-from doudi.intake.services.submission import (
-    ConsentSpec,
-    Declaration,
-    IncomeSpec,
-    MemberFacts,
-    TemporarySpec,
-    application_submit,
-    declared_situation,
-)
+from doudi.intake.services.submission import application_file, application_submit
 
 __all__ = [
     "application_adopt_verification",
     "CONFLICT_MESSAGE",
     "ConsentSpec",
+    "ORPHAN_KINDS",
+    "OUT_OF_REGION_MESSAGE",
+    "Routing",
+    "STAFF_CHANNELS",
+    "application_file",
+    "declaration_json",
+    "household_find_for_window",
+    "household_for_submission",
+    "is_village_worker",
     "Declaration",
     "IncomeSpec",
     "MemberFacts",

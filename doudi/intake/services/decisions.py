@@ -60,7 +60,6 @@ def application_confirm(
     monthly = [p for p in eligible if p in programmes.MONTHLY]
     one_off = [p for p in eligible if p in programmes.ONE_OFF]
     from_month = _first_of_next_month(facts.today)
-    approved_month = facts.today.replace(day=1)
     county_approved = actor.region_level == DivisionLevel.COUNTY
     now = timezone.now()
     application = _commit(
@@ -85,7 +84,35 @@ def application_confirm(
             ),
         },
     )
-    amounts = {p: Decimal(application.proposal[p]["amount"]) for p in eligible}
+    _benefits_grant(
+        actor=actor,
+        application=application,
+        monthly=monthly,
+        one_off=one_off,
+        from_month=from_month,
+        approved_month=facts.today.replace(day=1),
+        requires_county_approval=facts.requires_county_approval,
+        county_approved=county_approved,
+    )
+    _close(application, "confirmation", "overall", "overall_extended")
+    return application
+
+
+def _benefits_grant(
+    *,
+    actor: Actor,
+    application: Application,
+    monthly: list[str],
+    one_off: list[str],
+    from_month: dt.date,
+    approved_month: dt.date,
+    requires_county_approval: bool,
+    county_approved: bool,
+) -> None:
+    """What the confirmation grants, at the proposal's amounts: the entitlements of the monthly
+    programmes from ``from_month`` and the one-off grants; refused, with nothing written, when
+    the household already holds one of them."""
+    amounts = {p: Decimal(application.proposal[p]["amount"]) for p in monthly + one_off}
     try:
         benefits.entitlements_open(
             application=application,
@@ -106,7 +133,7 @@ def application_confirm(
             amounts={p: amounts[p] for p in one_off},
             approved_by=actor.user,
             approved_month=approved_month,
-            requires_county_approval=facts.requires_county_approval,
+            requires_county_approval=requires_county_approval,
             county_approved=county_approved,
             county_code=application.county_code,
             township_code=application.township_code,
@@ -114,8 +141,6 @@ def application_confirm(
         )
     except benefits.GrantExists as error:
         raise ApplicationError("该申请的一次性救助已确认，不能重复确认", field="action") from error
-    _close(application, "confirmation", "overall", "overall_extended")
-    return application
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from doudi.core.id_protection import id_number_decrypt
 from doudi.core.models import AuditEvent
 from doudi.intake import selectors, services
 from doudi.intake.models import Application, CaseEvent, Consent
-from doudi.intake.services.submission import OUT_OF_REGION_MESSAGE, household_find_for_window
+from doudi.intake.services import OUT_OF_REGION_MESSAGE, household_find_for_window
 from doudi.intake.tests.test_services import members, on, submit
 from doudi.registry.tests.factories import register_household
 

@@ -58,6 +58,7 @@ from doudi.reviews.services._common import (
     visible_household,
 )
 from doudi.standards.engine import situation_evaluate
+from doudi.standards.models import EvaluationRecord
 
 # Per-member facts the registry does not hold, kept from the previous assessment.
 CARRIED_MEMBER_FACTS = ("tekun", "orphan", "self_care_failed_items")
@@ -247,6 +248,27 @@ def _line(kind: str, old: Decimal, new: Decimal | None, months: int | None = Non
     }
 
 
+def _phase_out_line(
+    actor: Actor, situation: Situation, old: Decimal, *, still_in_difficulty: bool
+) -> tuple[EvaluationRecord, dict[str, Any]]:
+    """渐退期 (POLICY.md §2.9): a household no longer eligible for 低保 is evaluated again with the
+    ``phase_out`` input (exited last month at ``old`` a month); the line phases out at the
+    engine's amount for its months, or stops when the engine finds no phase-out."""
+    phase_out = PhaseOut(
+        months_since_exit=1,
+        previous_amount=old.quantize(Decimal("0.01")),
+        still_in_difficulty=bool(still_in_difficulty),
+    )
+    phased = situation_evaluate(
+        actor=actor.user, situation=replace(situation, phase_out=phase_out), channel="review"
+    )
+    amount = _amount(phased.evaluation.programmes["dibao"])
+    if amount is None:
+        return phased.record, _line(ChangeKind.STOP, old, None)
+    months = int(Decimal(phased.evaluation.parameters["dibao.phase_out.months"]))
+    return phased.record, _line(ChangeKind.PHASE_OUT, old, amount, months)
+
+
 @transaction.atomic
 def review_record_situation(
     *,
@@ -296,23 +318,9 @@ def review_record_situation(
             )
             proposal[programme] = _line(kind, old, new)
         elif programme == Programme.DIBAO:
-            phase_out = PhaseOut(
-                months_since_exit=1,
-                previous_amount=old.quantize(Decimal("0.01")),
-                still_in_difficulty=bool(still_in_difficulty),
+            phase_out_record, proposal[programme] = _phase_out_line(
+                actor, situation, old, still_in_difficulty=still_in_difficulty
             )
-            phased = situation_evaluate(
-                actor=actor.user,
-                situation=replace(situation, phase_out=phase_out),
-                channel="review",
-            )
-            phase_out_record = phased.record
-            phase_out_amount = _amount(phased.evaluation.programmes["dibao"])
-            if phase_out_amount is None:
-                proposal[programme] = _line(ChangeKind.STOP, old, None)
-            else:
-                months = int(Decimal(phased.evaluation.parameters["dibao.phase_out.months"]))
-                proposal[programme] = _line(ChangeKind.PHASE_OUT, old, phase_out_amount, months)
         else:
             proposal[programme] = _line(ChangeKind.STOP, old, None)
     stored = record.situation  # the JSON form, once
