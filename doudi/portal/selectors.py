@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.models import Deadline
 from doudi.intake.models import Application
-from doudi.intake.services._common import OBJECT_TYPE
+from doudi.intake.services import OBJECT_TYPE
 from doudi.intake.workflow import (
     ACTION_LABELS,
     DEADLINE_RULES,

@@ -25,7 +25,7 @@ from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline, Division
 from doudi.intake import selectors, services
 from doudi.intake.models import Application, Channel, MaterialKind
-from doudi.intake.services._common import OBJECT_TYPE
+from doudi.intake.services import OBJECT_TYPE
 from doudi.intake.services.assessment import ASSESSABLE
 from doudi.intake.services.materials import PLATFORM_OBTAINED
 from doudi.intake.workflow import (

@@ -7,7 +7,8 @@ a conditional update on ``(status, version)``, a :class:`CaseEvent`, an audit ev
 step's deadlines, all in one transaction. Of two people acting on one case at once only the
 first succeeds; the other is told to reload."""
 
-from doudi.intake.services._common import CONFLICT_MESSAGE
+# OBJECT_TYPE: the object type of an application's deadlines and audit events.
+from doudi.intake.services._common import CONFLICT_MESSAGE, OBJECT_TYPE
 from doudi.intake.services.assessment import application_adopt_verification
 from doudi.intake.services.decisions import (
     application_confirm,
@@ -60,6 +61,7 @@ from doudi.intake.services.submission import application_file, application_submi
 __all__ = [
     "application_adopt_verification",
     "CONFLICT_MESSAGE",
+    "OBJECT_TYPE",
     "ConsentSpec",
     "ORPHAN_KINDS",
     "OUT_OF_REGION_MESSAGE",

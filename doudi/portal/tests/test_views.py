@@ -11,7 +11,7 @@ from doudi.core.id_protection import id_number_decrypt
 from doudi.intake.models import Application, CaseEvent, Consent
 from doudi.intake.tests.test_services import members, on, submit
 from doudi.portal.models import ApplicantAccount
-from doudi.web.tests.test_intake_views import _form
+from doudi.web.tests.forms import staff_form
 
 pytestmark = pytest.mark.django_db
 
@@ -192,14 +192,14 @@ def test_the_staff_form_stores_needs_and_refuses_an_unknown_one(caseworker_user,
     before = counts()
     with on("2026-11-02"):
         bad = client.post(
-            f"/households/{household.public_id}/apply/", {**_form(household), "needs": ["x"]}
+            f"/households/{household.public_id}/apply/", {**staff_form(household), "needs": ["x"]}
         )
     assert "其他救助需求取值无效：&#x27;x&#x27;" in bad.content.decode()
     assert counts() == before
     with on("2026-11-02"):
         client.post(
             f"/households/{household.public_id}/apply/",
-            {**_form(household), "needs": ["legal", "care"]},
+            {**staff_form(household), "needs": ["legal", "care"]},
         )
     assert Application.objects.get().needs == ["legal", "care"]
 
@@ -209,7 +209,7 @@ def test_the_village_worker_files_through_the_form_on_their_channel(village_work
     page = client.get(f"/households/{household.public_id}/apply/").content.decode()
     assert 'data-testid="channel-fixed">村（社区）代办' in page
     with on("2026-11-02"):
-        response = client.post(f"/households/{household.public_id}/apply/", _form(household))
+        response = client.post(f"/households/{household.public_id}/apply/", staff_form(household))
     application = Application.objects.get()
     assert response.status_code == 302
     assert (application.channel, application.submitted_by) == (
@@ -242,7 +242,7 @@ def test_a_foreign_window_files_a_disability_subsidy_and_gets_a_receipt(
     assert "困难残疾人生活补贴" in form
     assert "最低生活保障（低保）" not in form  # not on offer at a foreign window
 
-    data = {**_form(household), "programmes": ["disability_living_subsidy"]}
+    data = {**staff_form(household), "programmes": ["disability_living_subsidy"]}
     with on("2026-11-02"):
         response = client.post("/cross-region/apply/", data)
         receipt = client.get("/cross-region/receipt/").content.decode()
@@ -267,7 +267,7 @@ def test_a_foreign_window_filing_dibao_is_refused_and_writes_nothing(
     )
     before = counts()
     with on("2026-11-02"):
-        response = client.post("/cross-region/apply/", _form(household))
+        response = client.post("/cross-region/apply/", staff_form(household))
     assert response.status_code == 404
     assert counts() == before
 
@@ -298,7 +298,7 @@ def test_the_temporary_assistance_receipt_says_this_township_handles_it(
         client.post(
             "/cross-region/apply/",
             {
-                **_form(household),
+                **staff_form(household),
                 "programmes": ["temporary_assistance"],
                 "temporary_kind": "emergency",
                 "temporary_requested": "3000.00",

@@ -3,8 +3,6 @@ why, and records an audit event in the same transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from doudi.registry.services.bank_accounts import bank_account_add
 from doudi.registry.services.households import (
     MemberSpec,
@@ -31,12 +29,4 @@ __all__ = [
     "person_create",
     "person_id_number_reveal",
     "person_update",
-    "registry_import_parquet",
 ]
-
-
-def registry_import_parquet(**kwargs: Any) -> dict[str, int]:
-    """See `doudi.registry.imports.registry_import_parquet`."""
-    from doudi.registry.imports import registry_import_parquet as run
-
-    return run(**kwargs)

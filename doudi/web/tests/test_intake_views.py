@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -11,6 +9,7 @@ from doudi.benefits.models import Entitlement
 from doudi.core.models import AuditEvent
 from doudi.intake.models import Application, CaseEvent, Consent
 from doudi.intake.tests.test_services import members, on, to_awaiting
+from doudi.web.tests.forms import staff_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,23 +18,6 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(user)
     return client
-
-
-def _form(household, *, skip: str = "") -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """The form as a caseworker fills it: dibao at the window, the head earning 1,200 a month,
-    every member's consent (the child's by the guardian) except ``skip``'s."""
-    people = members(household)
-    data: dict[str, Any] = {"programmes": ["dibao"], "channel": "window", "asset_real_estate": "1"}
-    for relation, person in people.items():
-        key = str(person.public_id)
-        if relation != skip:
-            data[f"consent_{key}"] = "on"
-        data[f"signed_by_{key}"] = "guardian" if relation == "child" else "self"
-        data[f"proxy_reason_{key}"] = "未成年" if relation == "child" else ""
-    head = str(people["head"].public_id)
-    data[f"income_type_{head}_0"] = "wage"
-    data[f"income_amount_{head}_0"] = "1200.00"
-    return data
 
 
 def test_the_household_page_offers_the_application_to_the_caseworker_only(
@@ -59,7 +41,7 @@ def test_the_caseworker_files_an_application_and_sees_it_in_the_worklist(
 ):
     client = _client(caseworker_user)
 
-    response = client.post(f"/households/{household.public_id}/apply/", _form(household))
+    response = client.post(f"/households/{household.public_id}/apply/", staff_form(household))
 
     application = Application.objects.get()
     assert response.status_code == 302
@@ -88,7 +70,7 @@ def test_a_missing_consent_shows_the_chinese_error_and_writes_nothing(caseworker
     audit_before = AuditEvent.objects.count()
 
     response = _client(caseworker_user).post(
-        f"/households/{household.public_id}/apply/", _form(household, skip="spouse")
+        f"/households/{household.public_id}/apply/", staff_form(household, skip="spouse")
     )
 
     assert response.status_code == 200
@@ -104,7 +86,7 @@ def test_the_caseworker_accepts_through_the_action_and_the_deadlines_appear(
 ):
     client = _client(caseworker_user)
     with on("2026-11-02"):
-        client.post(f"/households/{household.public_id}/apply/", _form(household))
+        client.post(f"/households/{household.public_id}/apply/", staff_form(household))
         application = Application.objects.get()
 
         response = client.post(
@@ -122,7 +104,7 @@ def test_the_caseworker_accepts_through_the_action_and_the_deadlines_appear(
 
 def test_a_stale_version_shows_the_conflict_and_changes_nothing(caseworker_user, household):
     client = _client(caseworker_user)
-    client.post(f"/households/{household.public_id}/apply/", _form(household))
+    client.post(f"/households/{household.public_id}/apply/", staff_form(household))
     application = Application.objects.get()
 
     response = client.post(

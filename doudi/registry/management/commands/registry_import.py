@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.core.exceptions import ApplicationError
-from doudi.registry.services import registry_import_parquet
+from doudi.registry.imports import registry_import_parquet
 
 
 class Command(BaseCommand):

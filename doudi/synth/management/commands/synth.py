@@ -106,7 +106,7 @@ class Command(BaseCommand):
             )
 
         if options["load"]:
-            from doudi.registry.services import registry_import_parquet
+            from doudi.registry.imports import registry_import_parquet
 
             registry_import_parquet(
                 persons_path=result.persons_path,

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from doudi.accounts.demo_staff import DEMO_PASSWORD, demo_staff_ensure
 from doudi.accounts.models import Role, StaffProfile
 from doudi.accounts.services import api_token_create
-from doudi.registry.services import registry_import_parquet
+from doudi.registry.imports import registry_import_parquet
 
 
 class Command(BaseCommand):
