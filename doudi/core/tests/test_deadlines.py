@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from doudi.core.deadlines import deadline_lists, deadline_state
+from doudi.core.tests.purity import django_modules_loaded_by
 from doudi.core.workdays import WorkdayCalendar
 
 D = dt.date
@@ -46,3 +47,7 @@ def test_deadline_lists_group_per_owner_earliest_first() -> None:
         "王芳": {"overdue": ["case-1"], "due_soon": ["case-4", "case-3"]},
         "李强": {"overdue": [], "due_soon": ["case-5"]},
     }
+
+
+def test_the_deadline_machinery_and_the_working_days_import_without_django():
+    assert django_modules_loaded_by("import doudi.core.deadlines, doudi.core.workdays") == []
