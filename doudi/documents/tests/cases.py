@@ -4,23 +4,10 @@ proposal."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-import time_machine
-
 from doudi.intake import services
 from doudi.intake.models import Application
-from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def on(day: str):  # type: ignore[no-untyped-def]
-    """Travel to 10:00 Beijing time on ``day``."""
-    return time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=SHANGHAI), tick=False
-    )
+from doudi.testing.cases import application_at, head_wage
+from doudi.testing.clock import on
 
 
 def people(household):  # type: ignore[no-untyped-def]
@@ -29,59 +16,37 @@ def people(household):  # type: ignore[no-untyped-def]
 
 def submitted(caseworker, household):  # type: ignore[no-untyped-def]
     """Filed on Monday 2026-11-02: the child's consent signed by a guardian."""
-    p = people(household)
-    with on("2026-11-02"):
-        return services.application_submit(
-            actor=caseworker,
-            household=household,
-            programmes=["dibao"],
-            channel="window",
-            consents=[
-                ConsentSpec(person=p["head"]),
-                ConsentSpec(person=p["spouse"]),
-                ConsentSpec(person=p["child"], signed_by="guardian", proxy_reason="未成年"),
-            ],
-            declaration=Declaration(
-                incomes=[IncomeSpec(person=p["head"], type="wage", monthly="1200.00")],
-                assets={"financial": "3000.00", "vehicles": 0},
-            ),
-        )
+    return application_at(
+        "submitted", caseworker=caseworker, household=household, declaration=declared(household)
+    )
 
 
 def published(caseworker, household):  # type: ignore[no-untyped-def]
     """Accepted 11-02, visited 11-05, proposed and published on Friday 11-06."""
-    application = submitted(caseworker, household)
-    with on("2026-11-02"):
-        application = services.application_accept(actor=caseworker, application=application)
-        application = services.application_start_verification(
-            actor=caseworker, application=application
-        )
-    with on("2026-11-05"):
-        application = services.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=3,
-            findings="家中仅户主务工",
-        )
-    with on("2026-11-06"):
-        application = services.application_give_initial_opinion(
-            actor=caseworker, application=application, favourable=True, opinion="同意纳入低保"
-        )
-        return services.application_publish_notice(actor=caseworker, application=application)
+    return application_at(
+        "published", caseworker=caseworker, household=household, declaration=declared(household)
+    )
 
 
 def awaiting(caseworker, household):  # type: ignore[no-untyped-def]
-    application = published(caseworker, household)
-    with on("2026-11-16"):
-        return services.application_close_notice(actor=caseworker, application=application)
+    return application_at(
+        "awaiting", caseworker=caseworker, household=household, declaration=declared(household)
+    )
 
 
 def confirmed(caseworker, approver, household):  # type: ignore[no-untyped-def]
-    application = awaiting(caseworker, household)
-    with on("2026-11-20"):
-        return services.application_confirm(actor=approver, application=application)
+    return application_at(
+        "confirmed",
+        caseworker=caseworker,
+        household=household,
+        approver=approver,
+        declaration=declared(household),
+    )
+
+
+def declared(household):  # type: ignore[no-untyped-def]  # noqa: N802
+    """The head's wage of 1,200 yuan, 3,000 yuan of savings and no vehicle."""
+    return head_wage(household, assets={"financial": "3000.00", "vehicles": 0})
 
 
 def refused(caseworker, approver, household):  # type: ignore[no-untyped-def]

@@ -21,7 +21,6 @@ from doudi.documents.content import (
 from doudi.documents.tests.cases import (
     confirmed,
     in_notice,
-    on,
     people,
     published,
     refused,
@@ -29,6 +28,7 @@ from doudi.documents.tests.cases import (
 )
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from doudi.core.models import AuditEvent
-from doudi.documents.tests.cases import in_notice, on, people, published, submitted
+from doudi.documents.tests.cases import in_notice, people, published, submitted
 from doudi.documents.tests.pdftext import FULL_ID_NUMBER, pdf_text
+from doudi.testing.clients import logged_in as _client
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_application_form_downloads_as_an_audited_pdf(caseworker, household):

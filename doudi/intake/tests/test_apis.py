@@ -5,18 +5,18 @@ import json
 import pytest
 from django.test import Client
 
-from doudi.accounts.services import api_token_create
 from doudi.benefits.models import Entitlement
 from doudi.core.models import AuditEvent
 from doudi.intake.models import Application, CaseEvent
-from doudi.intake.tests.test_services import members, on
+from doudi.intake.tests.test_services import members
+from doudi.testing.clients import api_headers
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="测试")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = Client(**api_headers(user))
 
     def call(method: str, url: str, body=None):  # type: ignore[no-untyped-def]
         if body is None:

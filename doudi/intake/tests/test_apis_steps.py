@@ -15,8 +15,9 @@ from doudi.core.models import AuditEvent
 from doudi.intake.models import Application, CaseEvent, Material, MaterialUse
 from doudi.intake.tests.test_apis import client_for
 from doudi.intake.tests.test_materials import PDF, PNG, zipped
-from doudi.intake.tests.test_services import on, submit
+from doudi.intake.tests.test_services import submit
 from doudi.intake.tests.test_steps import awaiting, visited
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024

@@ -4,11 +4,7 @@ export as they are refused the page."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.test import Client
 
 from doudi.accounts.models import Role
@@ -17,19 +13,13 @@ from doudi.accounts.tests.fixtures import make_staff
 from doudi.core.models import AuditEvent
 from doudi.intake import services
 from doudi.intake.models import ConfirmationSetting, ConfirmationSettingChange
+from doudi.testing.clock import at
 from doudi.web.exports import XLSX
 from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 HEADINGS = ["调整时间", "县（市、区）", "调整为", "理由", "设置人"]
-
-
-def at(moment: str):  # type: ignore[no-untyped-def]
-    return time_machine.travel(
-        dt.datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI), tick=False
-    )
 
 
 @pytest.fixture

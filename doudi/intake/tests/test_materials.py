@@ -13,7 +13,8 @@ from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent
 from doudi.intake import selectors, services
 from doudi.intake.models import Application, CaseEvent, Material, MaterialUse
-from doudi.intake.tests.test_services import on, submit
+from doudi.intake.tests.test_services import submit
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 

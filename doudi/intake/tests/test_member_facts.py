@@ -13,9 +13,10 @@ from doudi.core.exceptions import ApplicationError
 from doudi.intake import services
 from doudi.intake.models import Application
 from doudi.intake.services import ConsentSpec, Declaration, MemberFacts
-from doudi.intake.tests.test_services import on
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.cases import application_at
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 
@@ -51,35 +52,15 @@ def _person(household, relation: str):  # type: ignore[no-untyped-def]
 
 def proposed(caseworker, household, programmes, facts):  # type: ignore[no-untyped-def]
     """Filed, verified, visited and proposed; the stored proposal."""
-    with on("2026-11-02"):
-        application = services.application_submit(
-            actor=caseworker,
-            household=household,
-            programmes=programmes,
-            channel="window",
-            consents=[
-                ConsentSpec(person=m.person)
-                if m.relation == "head"
-                else ConsentSpec(person=m.person, signed_by="guardian", proxy_reason="未成年")
-                for m in household.memberships.filter(is_counted=True)
-            ],
-            declaration=Declaration(member_facts=facts),
-        )
-        application = services.application_accept(actor=caseworker, application=application)
-        application = services.application_start_verification(
-            actor=caseworker, application=application
-        )
-    with on("2026-11-05"):
-        application = services.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=2,
-        )
-        return services.application_give_initial_opinion(
-            actor=caseworker, application=application, favourable=True, opinion="经调查属实"
-        )
+    return application_at(
+        "proposed",
+        caseworker=caseworker,
+        household=household,
+        programmes=programmes,
+        declaration=Declaration(member_facts=facts),
+        photos=2,
+        opinion="经调查属实",
+    )
 
 
 def test_an_elder_without_able_supporters_is_proposed_for_tekun(caseworker, elder):

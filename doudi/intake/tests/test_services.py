@@ -3,10 +3,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from doudi.accounts.models import Role
 from doudi.accounts.scoping import actor_for_user
@@ -18,17 +16,10 @@ from doudi.intake import selectors, services
 from doudi.intake.models import Application, CaseEvent, ConfirmationSetting, Consent
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
 from doudi.standards.models import EvaluationRecord
+from doudi.testing.cases import application_at
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def on(day: str):  # type: ignore[no-untyped-def]
-    """Travel to 10:00 Beijing time on ``day``."""
-    return time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=SHANGHAI), tick=False
-    )
 
 
 def members(household):  # type: ignore[no-untyped-def]
@@ -62,33 +53,11 @@ def submit(caseworker, household, **overrides):  # type: ignore[no-untyped-def]
 def to_notice(caseworker, household, *, start: str = "2026-11-02"):  # type: ignore[no-untyped-def]
     """Submitted and accepted on ``start`` (a Monday), visited, proposed and published on the
     Friday of the same week."""
-    start_day = dt.date.fromisoformat(start)
-    with on(start):
-        application = submit(caseworker, household)
-        application = services.application_accept(actor=caseworker, application=application)
-        application = services.application_start_verification(
-            actor=caseworker, application=application
-        )
-    with on((start_day + dt.timedelta(days=3)).isoformat()):
-        application = services.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=3,
-            findings="家中仅户主务工",
-        )
-    with on((start_day + dt.timedelta(days=4)).isoformat()):
-        application = services.application_give_initial_opinion(
-            actor=caseworker, application=application, favourable=True, opinion="同意纳入低保"
-        )
-        return services.application_publish_notice(actor=caseworker, application=application)
+    return application_at("published", caseworker=caseworker, household=household, start=start)
 
 
 def to_awaiting(caseworker, household):  # type: ignore[no-untyped-def]
-    application = to_notice(caseworker, household)
-    with on("2026-11-16"):
-        return services.application_close_notice(actor=caseworker, application=application)
+    return application_at("awaiting", caseworker=caseworker, household=household)
 
 
 def snapshot(application: Application) -> tuple:

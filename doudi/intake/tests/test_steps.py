@@ -18,7 +18,8 @@ from doudi.core.models import AuditEvent, Division
 from doudi.intake import selectors, services
 from doudi.intake.models import ConfirmationSetting, ConfirmationSettingChange, MaterialUse
 from doudi.intake.tests.test_materials import PDF, PNG
-from doudi.intake.tests.test_services import deadlines, on, snapshot, submit
+from doudi.intake.tests.test_services import deadlines, snapshot, submit
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 

@@ -22,11 +22,12 @@ from doudi.intake import services
 from doudi.intake.models import Application, CaseEvent, ConfirmationSetting, Consent
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
 from doudi.intake.tests.test_apis import client_for, submit_body
-from doudi.intake.tests.test_services import members, on
+from doudi.intake.tests.test_services import members
 from doudi.intake.workflow import CaseFacts, check
 from doudi.programmes import PUBLISHED_IN_NOTICE
 from doudi.relief import services as relief_services
 from doudi.standards.models import EvaluationRecord
+from doudi.testing.clock import on
 
 FIRE = TemporarySpec(kind="emergency", requested="3000.00", reason="火灾")
 EMERGENCY_REASONS = [

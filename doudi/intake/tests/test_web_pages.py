@@ -7,23 +7,18 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from openpyxl import load_workbook
 
 from doudi.core.models import AuditEvent
 from doudi.intake import services
 from doudi.intake.models import Application, ConfirmationSetting, Material
 from doudi.intake.tests.test_materials import PDF
-from doudi.intake.tests.test_services import on, submit
+from doudi.intake.tests.test_services import submit
 from doudi.intake.tests.test_steps import awaiting, visited
+from doudi.testing.clients import logged_in as _client
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _sheet(response) -> list[tuple]:  # type: ignore[no-untyped-def]

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-import time_machine
-
 from doudi.accounts.models import OrgUnit, Role, StaffProfile
 from doudi.accounts.scoping import Actor, actor_for_user
 from doudi.core.models import AuditEvent, Deadline, Division
 from doudi.intake.models import Application
 from doudi.referrals.models import Referral
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def on(day: str):  # type: ignore[no-untyped-def]
-    """Travel to 10:00 Beijing time on ``day``."""
-    return time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=SHANGHAI), tick=False
-    )
 
 
 def make_partner(username: str, division_code: str, department: str, *, name: str) -> Actor:

@@ -5,18 +5,18 @@ import json
 import pytest
 from django.test import Client
 
-from doudi.accounts.services import api_token_create
 from doudi.referrals import services
 from doudi.referrals.models import Referral
-from doudi.referrals.tests.helpers import application_with_needs, make_partner, on, state
+from doudi.referrals.tests.helpers import application_with_needs, make_partner, state
+from doudi.testing.clients import api_headers
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="test")
     client = Client()
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = api_headers(user)
 
     def call(method: str, url: str, body: dict | None = None):  # type: ignore[no-untyped-def]
         if body is None:

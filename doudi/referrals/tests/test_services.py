@@ -11,7 +11,8 @@ from doudi.intake import services as intake_services
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
 from doudi.referrals import selectors, services
 from doudi.referrals.models import Referral, ReferralTimeLimit
-from doudi.referrals.tests.helpers import application_with_needs, make_partner, on, state
+from doudi.referrals.tests.helpers import application_with_needs, make_partner, state
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 

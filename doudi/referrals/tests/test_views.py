@@ -3,20 +3,15 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from doudi.referrals import services
 from doudi.referrals.models import Referral
-from doudi.referrals.tests.helpers import application_with_needs, on, state
+from doudi.referrals.tests.helpers import application_with_needs, state
+from doudi.testing.clients import logged_in
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

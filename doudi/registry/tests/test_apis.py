@@ -10,14 +10,14 @@ from doudi.accounts.services import api_token_create
 from doudi.core.models import AuditEvent
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.tests.factories import make_id_number
+from doudi.testing.clients import api_headers
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(caseworker_user):
-    token, _ = api_token_create(user=caseworker_user, name="测试")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = Client(**api_headers(caseworker_user))
 
     def call(method: str, url: str, body=None, raw: str | None = None):  # type: ignore[no-untyped-def]
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)

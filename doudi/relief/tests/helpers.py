@@ -3,11 +3,6 @@ expenditure-type temporary-assistance application, and a snapshot of every relie
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-import time_machine
-
 from doudi.core.models import AuditEvent, Deadline
 from doudi.intake import services as intake_services
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
@@ -21,16 +16,9 @@ from doudi.relief.models import (
     Reconciliation,
     ReserveFund,
 )
+from doudi.testing.clock import on
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 WUHANG = "350112001"
-
-
-def on(day: str):  # type: ignore[no-untyped-def]
-    """Travel to 10:00 Beijing time on ``day``."""
-    return time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=SHANGHAI), tick=False
-    )
 
 
 def relief_state() -> tuple[int, ...]:

@@ -12,7 +12,8 @@ from django.test import Client
 
 from doudi.core.id_protection import id_number_decrypt
 from doudi.relief import services
-from doudi.relief.tests.helpers import WUHANG, on, people, relief_state
+from doudi.relief.tests.helpers import WUHANG, people, relief_state
+from doudi.testing.clock import on
 from doudi.web.exports import XLSX
 from doudi.web.tests.xlsx import excel, login, sheet_rows
 

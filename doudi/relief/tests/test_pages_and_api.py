@@ -10,24 +10,19 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from doudi.accounts.services import api_token_create
 from doudi.core.id_protection import id_number_decrypt
 from doudi.relief import services
 from doudi.relief.models import AdvancePayment, LedgerEntry, ReserveFund
-from doudi.relief.tests.helpers import WUHANG, on, people, relief_state
+from doudi.relief.tests.helpers import WUHANG, people, relief_state
+from doudi.testing.clients import api_headers
+from doudi.testing.clients import logged_in as login
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 
 
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def api(user) -> tuple[Client, dict[str, str]]:  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="test")
-    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return Client(), api_headers(user)
 
 
 def test_the_county_creates_and_tops_up_a_fund_on_its_pages(approver_user, caseworker_user):

@@ -18,11 +18,11 @@ from doudi.relief.models import (
 from doudi.relief.tests.helpers import (
     WUHANG,
     confirmed_temporary_application,
-    on,
     people,
     relief_state,
     temporary_application,
 )
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 

@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.utils import timezone
 
 from doudi.benefits.models import Entitlement
-from doudi.intake import services as intake
 from doudi.intake.models import Application
-from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
 from doudi.reviews.models import ChangeReport, EntitlementChange, ReviewCase, ReviewEvent
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def on(day: str):  # type: ignore[no-untyped-def]
-    """Travel to 10:00 Beijing time on ``day``."""
-    return time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=SHANGHAI), tick=False
-    )
+from doudi.testing.cases import application_at
+from doudi.testing.clock import SHANGHAI
 
 
 def people(household):  # type: ignore[no-untyped-def]
@@ -35,43 +24,9 @@ def people(household):  # type: ignore[no-untyped-def]
 def confirmed_dibao(caseworker, approver, household) -> Application:  # type: ignore[no-untyped-def]
     """A 3-person household of 吴航街道 whose head earns 1,200 yuan: confirmed on 2026-11-20,
     dibao 2,107.00 yuan a month from 2026-12."""
-    members = people(household)
-    with on("2026-11-02"):
-        application = intake.application_submit(
-            actor=caseworker,
-            household=household,
-            programmes=["dibao"],
-            channel="window",
-            consents=[
-                ConsentSpec(person=members["head"]),
-                ConsentSpec(person=members["spouse"]),
-                ConsentSpec(person=members["child"], signed_by="guardian", proxy_reason="未成年"),
-            ],
-            declaration=Declaration(
-                incomes=[IncomeSpec(person=members["head"], type="wage", monthly="1200.00")]
-            ),
-        )
-        application = intake.application_accept(actor=caseworker, application=application)
-        application = intake.application_start_verification(
-            actor=caseworker, application=application
-        )
-    with on("2026-11-05"):
-        application = intake.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=3,
-        )
-    with on("2026-11-06"):
-        application = intake.application_give_initial_opinion(
-            actor=caseworker, application=application, favourable=True, opinion="同意纳入低保"
-        )
-        application = intake.application_publish_notice(actor=caseworker, application=application)
-    with on("2026-11-16"):
-        application = intake.application_close_notice(actor=caseworker, application=application)
-    with on("2026-11-20"):
-        return intake.application_confirm(actor=approver, application=application)
+    return application_at(
+        "confirmed", caseworker=caseworker, household=household, approver=approver, findings=""
+    )
 
 
 def tekun_household(caseworker):  # type: ignore[no-untyped-def]

@@ -11,7 +11,8 @@ import pytest
 from doudi.intake.services import Declaration, IncomeSpec
 from doudi.reviews import services
 from doudi.reviews.models import EntitlementChange
-from doudi.reviews.tests.helpers import confirmed_dibao, on, people, state
+from doudi.reviews.tests.helpers import confirmed_dibao, people, state
+from doudi.testing.clock import on
 from doudi.web.exports import XLSX
 from doudi.web.tests.xlsx import excel, login, sheet_rows
 

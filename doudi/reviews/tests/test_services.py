@@ -21,11 +21,11 @@ from doudi.reviews.models import ChangeReport, EntitlementChange, ReviewCase, Re
 from doudi.reviews.tests.helpers import (
     confirmed_dibao,
     entitlement_rows,
-    on,
     people,
     state,
     tekun_household,
 )
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 

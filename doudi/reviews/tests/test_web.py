@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from doudi.accounts.services import api_token_create
 from doudi.reviews.models import ChangeReport, ReviewCase
-from doudi.reviews.tests.helpers import confirmed_dibao, entitlement_rows, on, people, state
+from doudi.reviews.tests.helpers import confirmed_dibao, entitlement_rows, people, state
+from doudi.testing.clients import api_headers
+from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,7 @@ def client_for(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def api(user, method: str, url: str, body=None):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="test")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = api_headers(user)
     if body is None:
         return getattr(Client(), method)(url, **headers)
     return getattr(Client(), method)(

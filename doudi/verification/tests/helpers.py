@@ -7,12 +7,10 @@ import csv
 import datetime as dt
 import io
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import time_machine
 
 from doudi.accounts.scoping import actor_for_user
 from doudi.core import idcard
@@ -21,10 +19,9 @@ from doudi.exchange.services import feed_file_ingest
 from doudi.exchange.store import snapshot_path
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.clock import on
 from doudi.verification.snapshots import links_path
 from doudi.verification.sources import SOURCES
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def id_number(first17: str) -> str:
@@ -35,13 +32,6 @@ HEAD = id_number("35011219800517001")  # 林建国
 SPOUSE = id_number("35011219820308002")  # 陈秀英
 CHILD = id_number("35011220150901004")  # 林小雨
 STRANGER = id_number("35011219700101005")  # 王五, in no household of the tests
-
-
-def on(day: str):  # type: ignore[no-untyped-def]
-    """Travel to 10:00 Beijing time on ``day``."""
-    return time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=SHANGHAI), tick=False
-    )
 
 
 @pytest.fixture

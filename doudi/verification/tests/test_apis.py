@@ -7,8 +7,8 @@ from django.test import Client
 
 from doudi.accounts.services import api_token_create
 from doudi.registry.services import household_member_remove
+from doudi.testing.clock import on
 from doudi.verification.models import PersonDataAccess, VerificationConsent, VerificationReport
-from doudi.verification.tests.helpers import on
 from doudi.verification.tests.test_services import apply, lin_feeds
 
 pytestmark = pytest.mark.django_db

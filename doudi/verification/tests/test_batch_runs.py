@@ -21,6 +21,7 @@ from doudi.core.models import AuditEvent
 from doudi.intake.models import Application
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.clock import on
 from doudi.verification import batch_services, services
 from doudi.verification.batch import SCREENED_SOURCES
 from doudi.verification.models import (
@@ -31,7 +32,6 @@ from doudi.verification.models import (
     VerificationConsent,
     VerificationReport,
 )
-from doudi.verification.tests.helpers import on
 from doudi.verification.tests.test_services import lin_feeds, link_spouse_labour, people
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,10 @@ from doudi.accounts.tests.fixtures import make_staff
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import AuditEvent
 from doudi.intake import services as intake
+from doudi.testing.clock import on
 from doudi.verification import services
 from doudi.verification.models import PersonDataAccess, VerificationConsent, VerificationReport
-from doudi.verification.tests.helpers import HEAD, ingest_all, on
+from doudi.verification.tests.helpers import HEAD, ingest_all
 from doudi.verification.tests.test_services import apply, wages
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from doudi.core.models import Deadline
+from doudi.testing.clock import on
 from doudi.verification import selectors, services
-from doudi.verification.tests.helpers import on
 from doudi.verification.tests.test_services import apply, lin_feeds
 
 pytestmark = pytest.mark.django_db

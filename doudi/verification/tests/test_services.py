@@ -9,6 +9,7 @@ from doudi.core.id_protection import id_number_hash
 from doudi.core.models import AuditEvent
 from doudi.intake import services as intake
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
+from doudi.testing.clock import on
 from doudi.verification import selectors, services
 from doudi.verification.models import (
     PersonDataAccess,
@@ -17,7 +18,7 @@ from doudi.verification.models import (
     VerificationConsent,
     VerificationReport,
 )
-from doudi.verification.tests.helpers import SPOUSE, ingest, ingest_all, on, write_sidecar
+from doudi.verification.tests.helpers import SPOUSE, ingest, ingest_all, write_sidecar
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.test import Client
 
 from doudi.core.models import AuditEvent
 from doudi.registry.tests.factories import register_household
+from doudi.testing.clock import SHANGHAI, on
 from doudi.verification import services
 from doudi.verification.models import VerificationConsent, VerificationReport
-from doudi.verification.tests.helpers import SHANGHAI, on
 from doudi.verification.tests.test_services import apply, lin_feeds, people
 
 pytestmark = pytest.mark.django_db
