@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from doudi.core.models import AuditEvent, Deadline
 from doudi.intake import services as intake_services
-from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, TemporarySpec
+from doudi.intake.services import Declaration, TemporarySpec
 from doudi.registry.models import Household
 from doudi.relief.models import (
     AdvancePayment,
@@ -16,7 +16,7 @@ from doudi.relief.models import (
     Reconciliation,
     ReserveFund,
 )
-from doudi.testing.clock import on
+from doudi.testing.cases import application_at, family_consents, head_wage
 
 WUHANG = "350112001"
 
@@ -47,51 +47,33 @@ def temporary_application(
 ):  # type: ignore[no-untyped-def]
     """A submitted application for dibao and temporary assistance, with the temporary-assistance
     request declared on the one form (kind, amount asked, reason)."""
-    members = people(household)
     return intake_services.application_submit(
         actor=caseworker,
         household=household,
         programmes=["dibao", "temporary_assistance"],
         channel="window",
-        consents=[
-            ConsentSpec(person=members["head"]),
-            ConsentSpec(person=members["spouse"]),
-            ConsentSpec(person=members["child"], signed_by="guardian", proxy_reason="未成年"),
-        ],
-        declaration=Declaration(
-            incomes=[IncomeSpec(person=members["head"], type="wage", monthly="1200.00")],
-            temporary=TemporarySpec(kind=kind, requested=requested, reason="子女住院手术"),
-        ),
+        consents=family_consents(household),
+        declaration=_temporary_declaration(household, kind=kind, requested=requested),
     )
 
 
-def confirmed_temporary_application(caseworker, approver, household, **kwargs):  # type: ignore[no-untyped-def]
+def _temporary_declaration(household, *, kind: str, requested: str) -> Declaration:  # type: ignore[no-untyped-def]
+    return head_wage(
+        household, temporary=TemporarySpec(kind=kind, requested=requested, reason="子女住院手术")
+    )
+
+
+def confirmed_temporary_application(  # type: ignore[no-untyped-def]
+    caseworker, approver, household, *, kind: str = "expenditure", requested: str = "3000.00"
+):
     """Through the whole workflow from Monday 2026-11-02 to confirmation on 2026-11-20."""
-    with on("2026-11-02"):
-        application = temporary_application(caseworker, household, **kwargs)
-        application = intake_services.application_accept(actor=caseworker, application=application)
-        application = intake_services.application_start_verification(
-            actor=caseworker, application=application
-        )
-    with on("2026-11-05"):
-        application = intake_services.application_record_home_visit(
-            actor=caseworker,
-            application=application,
-            investigators=["吴航经办", "兴华社区主任"],
-            record_signed=True,
-            photos=3,
-            findings="子女住院，医疗支出骤增",
-        )
-    with on("2026-11-06"):
-        application = intake_services.application_give_initial_opinion(
-            actor=caseworker, application=application, favourable=True, opinion="同意救助"
-        )
-        application = intake_services.application_publish_notice(
-            actor=caseworker, application=application
-        )
-    with on("2026-11-16"):
-        application = intake_services.application_close_notice(
-            actor=caseworker, application=application
-        )
-    with on("2026-11-20"):
-        return intake_services.application_confirm(actor=approver, application=application)
+    return application_at(
+        "confirmed",
+        caseworker=caseworker,
+        household=household,
+        approver=approver,
+        programmes=["dibao", "temporary_assistance"],
+        declaration=_temporary_declaration(household, kind=kind, requested=requested),
+        findings="子女住院，医疗支出骤增",
+        opinion="同意救助",
+    )
