@@ -35,16 +35,22 @@ def reserve_ids(model: type[models.Model], count: int) -> range:
     if not connection.in_atomic_block:
         raise RuntimeError("reserve_ids must run inside transaction.atomic()")
     table = connection.ops.quote_name(model._meta.db_table)
+    # The primary key's own column: a history table's is ``history_id``, its ``id`` is a copy of
+    # the recorded row's id.
+    key = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(key)}), 0) FROM {table}")
         start = cursor.fetchone()[0] + 1
         if connection.vendor == "postgresql" and count:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                [model._meta.db_table, start + count - 1],
-            )
+            # The sequence moves past the reserved ids, so ordinary writes that follow the bulk
+            # load take the next free one.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, key])
+            sequence = cursor.fetchone()[0]
+            if sequence is None:
+                raise RuntimeError(f"{model._meta.db_table}.{key} has no sequence")
+            cursor.execute("SELECT setval(%s, %s)", [sequence, start + count - 1])
     return range(start, start + count)
 
 

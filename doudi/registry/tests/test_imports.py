@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import importlib
+import json
+from datetime import date
+from typing import Any
+
 import pyarrow.parquet as pq
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 
 from doudi.core.exceptions import ApplicationError
 from doudi.core.id_protection import id_number_decrypt, id_number_hash
@@ -10,6 +18,8 @@ from doudi.core.models import AuditEvent, Division
 from doudi.registry import selectors
 from doudi.registry.imports import registry_import_parquet
 from doudi.registry.models import BankAccount, Household, Membership, Person
+from doudi.registry.tests.factories import make_id_number
+from doudi.testing.clients import api_headers
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -115,3 +125,89 @@ def test_a_missing_file_is_refused_and_nothing_is_written(tmp_path):
         )
     assert error.value.message == f"文件不存在：{tmp_path / 'persons.parquet'}"
     assert Person.objects.count() == 0
+
+
+def test_after_an_import_ordinary_writes_take_the_next_free_ids(population, caseworker_user):
+    # given a county brought in by the bulk import (rows and history written with explicit ids)
+    _load(population)
+    histories = (Household.history, Person.history, Membership.history, BankAccount.history)
+    before = [history.count() for history in histories]
+    client = Client(**api_headers(caseworker_user))
+
+    def send(method: str, url: str, body: dict) -> Any:
+        return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+
+    # when staff register a household, add a member, edit a person and register an account
+    registered = send(
+        "post",
+        "/api/households",
+        {
+            "village_code": "350112001001",
+            "address": "吴航街道兴华社区88号",
+            "area_type": "urban",
+            "reason": "首次登记",
+            "members": [
+                {"relation": "head", "person": _person("郑立群", date(1971, 2, 3), "M")},
+            ],
+        },
+    )
+    household = registered.json()["public_id"]
+    added = send(
+        "post",
+        f"/api/households/{household}/members",
+        {
+            "relation": "spouse",
+            "reason": "婚入",
+            "person": _person("郑素华", date(1973, 6, 9), "F"),
+        },
+    )
+    head = Person.objects.get(name="郑立群").public_id
+    edited = send("patch", f"/api/persons/{head}", {"reason": "更新电话", "phone": "10012345678"})
+    account = send(
+        "post",
+        f"/api/persons/{head}/bank-accounts",
+        {
+            "bank_name": "福建省农村信用社",
+            "account_number": "9999990000000000006",
+            "reason": "发放账户",
+        },
+    )
+
+    # then every write succeeds and is recorded in its history
+    statuses = [r.status_code for r in (registered, added, edited, account)]
+    assert statuses == [201, 201, 200, 201]
+    after = [history.count() for history in histories]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 3, 2, 1]
+
+
+def _person(name: str, birth: date, sex: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "id_number": make_id_number(birth, sex=sex, address="350112"),
+        "hukou_region_code": "350112001001",
+        "hukou_type": "urban",
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite tracks the largest id itself")
+def test_the_repair_migration_moves_every_sequence_past_the_largest_id(population):
+    # given a database loaded before the import advanced the history sequences
+    _load(population)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('registry_historicalhousehold', 'history_id'), 1)"
+        )
+    repair = importlib.import_module("doudi.registry.migrations.0004_reset_history_sequences")
+
+    # when the migration runs
+    with connection.schema_editor() as editor:
+        repair.reset_sequences(django_apps, editor)
+
+    # then the next history row takes the id after the largest
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(history_id) FROM registry_historicalhousehold")
+        largest = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('registry_historicalhousehold', 'history_id'))"
+        )
+        assert cursor.fetchone()[0] == largest + 1
