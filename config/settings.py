@@ -84,11 +84,34 @@ TEMPLATES = [
 
 DB_ENGINE = env_str("DOUDI_DB", "sqlite")
 if DB_ENGINE == "sqlite":
+    SQLITE_TRANSACTION_MODE = env_str("DOUDI_SQLITE_TRANSACTION_MODE", "IMMEDIATE")
+    SQLITE_SYNCHRONOUS = env_str("DOUDI_SQLITE_SYNCHRONOUS", "FULL")
+    if SQLITE_TRANSACTION_MODE not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DOUDI_SQLITE_TRANSACTION_MODE 只能是 DEFERRED、IMMEDIATE 或 EXCLUSIVE，"
+            f"而不是 {SQLITE_TRANSACTION_MODE!r}"
+        )
+    if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"DOUDI_SQLITE_SYNCHRONOUS 只能是 NORMAL、FULL 或 EXTRA，而不是 {SQLITE_SYNCHRONOUS!r}"
+        )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("DOUDI_SQLITE_PATH", str(DATA_DIR / "doudi.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                # A transaction takes the write lock when it begins, so concurrent writers queue
+                # for up to the busy timeout instead of failing when a read turns into a write.
+                "transaction_mode": SQLITE_TRANSACTION_MODE,
+                "timeout": env_float("DOUDI_SQLITE_BUSY_TIMEOUT", 20.0),
+                # FULL: a save that was answered survives a power cut (NORMAL may lose the last
+                # commits in WAL mode).
+                "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
+            },
         }
     }
 elif DB_ENGINE == "postgres":
