@@ -329,6 +329,127 @@ def _read_sources(members: list[findings.Member]) -> list[_Read]:
     return reads
 
 
+def _report_body(
+    *,
+    number: str,
+    month: str,
+    region: str,
+    household: Household,
+    application: Any | None,
+    previous: VerificationReport | None,
+    evidence: str,
+    persons: list[Person],
+    consents: dict[int, VerificationConsent],
+    now: dt.datetime,
+    reads: list[_Read],
+    limits: findings.Limits,
+    result: findings.Findings,
+) -> dict[str, Any]:
+    """The report's stored body: members and their consents, sources, limits, conclusion."""
+    return {
+        "number": number,
+        "month": month,
+        "purpose": PURPOSE,
+        "household": {
+            "public_id": str(household.public_id),
+            "address": household.address,
+            "county_code": household.county_code,
+        },
+        "application": str(application.public_id) if application is not None else None,
+        "previous": previous.number if previous is not None else None,
+        "objection_evidence": evidence,
+        "members": [
+            {
+                "person_id": p.pk,
+                "public_id": str(p.public_id),
+                "name": p.name,
+                "id_number_masked": p.id_number_masked,
+                "consent": str(consents[p.pk].public_id),
+                "consent_status": consents[p.pk].status_at(now).label,
+            }
+            for p in persons
+        ],
+        "sources": [
+            {
+                "source": r.read.source,
+                "label": findings.S.SOURCE_BY_NAME[r.read.source].label,
+                "checked": r.snapshot is not None,
+                "snapshot_date": (r.snapshot.snapshot_date.isoformat() if r.snapshot else None),
+                "snapshot_label": (
+                    r.snapshot.snapshot_date.isoformat()
+                    if r.snapshot
+                    else findings.NOT_CHECKED_LABEL
+                ),
+            }
+            for r in reads
+        ],
+        "limits": {
+            "dibao.standard": str(limits.standard),
+            "assets.financial_months": limits.financial_months,
+            "assets.vehicles_max": limits.vehicles_max,
+            "assets.real_estate_max": limits.real_estate_max,
+            "assets.business_registrations_max": limits.business_registrations_max,
+            "financial_limit": str(limits.financial_limit),
+            "region": region,
+        },
+        "items": [item.as_json() for item in result.items],
+        "comparison": result.comparison,
+        "flags": result.flags,
+        "conclusion": result.conclusion,
+        "conclusion_label": findings.CONCLUSION_LABELS[result.conclusion],
+        "conclusion_rule": result.rule,
+        "conclusion_reason": result.reason,
+    }
+
+
+def _report_rows_write(
+    *,
+    report: VerificationReport,
+    result: findings.Findings,
+    reads: list[_Read],
+    persons: list[Person],
+    consents: dict[int, VerificationConsent],
+    actor: Actor,
+    now: dt.datetime,
+) -> None:
+    """The report's items, and one data access per person for each source actually read."""
+    ReportItem.objects.bulk_create(
+        [
+            ReportItem(
+                report=report,
+                person_id=item.person_id,
+                source=item.source,
+                kind=item.kind,
+                category=item.category,
+                amount=item.amount,
+                quantity=item.quantity,
+                snapshot_id=item.snapshot_id,
+                snapshot_date=item.snapshot_date,
+                link_method=item.link_method,
+                detail=item.detail,
+            )
+            for item in result.items
+        ]
+    )
+    PersonDataAccess.objects.bulk_create(
+        [
+            PersonDataAccess(
+                person=person,
+                source=r.read.source,
+                snapshot=r.snapshot,
+                consent=consents[person.pk],
+                report=report,
+                purpose=PURPOSE,
+                actor=actor.user,
+                accessed_at=now,
+            )
+            for r in reads
+            if r.snapshot is not None
+            for person in persons
+        ]
+    )
+
+
 def _create_report(
     *,
     actor: Actor,
@@ -373,60 +494,21 @@ def _create_report(
 
     with transaction.atomic():
         number = _next_number(region, today.year)
-        body = {
-            "number": number,
-            "month": month,
-            "purpose": PURPOSE,
-            "household": {
-                "public_id": str(household.public_id),
-                "address": household.address,
-                "county_code": household.county_code,
-            },
-            "application": str(application.public_id) if application is not None else None,
-            "previous": previous.number if previous is not None else None,
-            "objection_evidence": evidence,
-            "members": [
-                {
-                    "person_id": p.pk,
-                    "public_id": str(p.public_id),
-                    "name": p.name,
-                    "id_number_masked": p.id_number_masked,
-                    "consent": str(consents[p.pk].public_id),
-                    "consent_status": consents[p.pk].status_at(now).label,
-                }
-                for p in persons
-            ],
-            "sources": [
-                {
-                    "source": r.read.source,
-                    "label": findings.S.SOURCE_BY_NAME[r.read.source].label,
-                    "checked": r.snapshot is not None,
-                    "snapshot_date": (r.snapshot.snapshot_date.isoformat() if r.snapshot else None),
-                    "snapshot_label": (
-                        r.snapshot.snapshot_date.isoformat()
-                        if r.snapshot
-                        else findings.NOT_CHECKED_LABEL
-                    ),
-                }
-                for r in reads
-            ],
-            "limits": {
-                "dibao.standard": str(limits.standard),
-                "assets.financial_months": limits.financial_months,
-                "assets.vehicles_max": limits.vehicles_max,
-                "assets.real_estate_max": limits.real_estate_max,
-                "assets.business_registrations_max": limits.business_registrations_max,
-                "financial_limit": str(limits.financial_limit),
-                "region": region,
-            },
-            "items": [item.as_json() for item in result.items],
-            "comparison": result.comparison,
-            "flags": result.flags,
-            "conclusion": result.conclusion,
-            "conclusion_label": findings.CONCLUSION_LABELS[result.conclusion],
-            "conclusion_rule": result.rule,
-            "conclusion_reason": result.reason,
-        }
+        body = _report_body(
+            number=number,
+            month=month,
+            region=region,
+            household=household,
+            application=application,
+            previous=previous,
+            evidence=evidence,
+            persons=persons,
+            consents=consents,
+            now=now,
+            reads=reads,
+            limits=limits,
+            result=result,
+        )
         report = VerificationReport.objects.create(
             number=number,
             household=household,
@@ -441,40 +523,14 @@ def _create_report(
             requested_by=actor.user,
             **household.region_codes(),
         )
-        ReportItem.objects.bulk_create(
-            [
-                ReportItem(
-                    report=report,
-                    person_id=item.person_id,
-                    source=item.source,
-                    kind=item.kind,
-                    category=item.category,
-                    amount=item.amount,
-                    quantity=item.quantity,
-                    snapshot_id=item.snapshot_id,
-                    snapshot_date=item.snapshot_date,
-                    link_method=item.link_method,
-                    detail=item.detail,
-                )
-                for item in result.items
-            ]
-        )
-        PersonDataAccess.objects.bulk_create(
-            [
-                PersonDataAccess(
-                    person=person,
-                    source=r.read.source,
-                    snapshot=r.snapshot,
-                    consent=consents[person.pk],
-                    report=report,
-                    purpose=PURPOSE,
-                    actor=actor.user,
-                    accessed_at=now,
-                )
-                for r in reads
-                if r.snapshot is not None
-                for person in persons
-            ]
+        _report_rows_write(
+            report=report,
+            result=result,
+            reads=reads,
+            persons=persons,
+            consents=consents,
+            actor=actor,
+            now=now,
         )
         deadline_open(
             object_type=REPORT_OBJECT_TYPE,
