@@ -50,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--feeds",
             metavar="DIR",
-            help="另为这批人口写出各部门数据文件（每个数据源一个文件，约 1.5% 的记录身份证号码缺失或有误；"
+            help="另为这批人口写出各部门数据文件（每个数据源一个文件，约 1.5%% 的记录身份证号码缺失或有误；"
             "比对真值写在 DIR/truth/linkage_truth.parquet）",
         )
 
