@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from doudi.core.exceptions import ApplicationError
 
 CENT = Decimal("0.01")
 
@@ -43,3 +46,23 @@ def yuan_to_fen(amount: Decimal) -> int:
 def format_yuan(amount: Decimal) -> str:
     """'1234.5' -> '1,234.50 元' for display."""
     return f"{quantize_yuan(amount):,.2f} 元"
+
+
+def amount_parse(
+    value: Any, *, field: str, label: str, maximum: Decimal = Decimal("10000000000")
+) -> Decimal:
+    """A positive amount of yuan with at most two decimals, below ``maximum``; otherwise an
+    `ApplicationError` on ``field`` that names the amount by its ``label``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ApplicationError(f"请填写{label}", field=field)
+    try:
+        amount = parse_yuan(value)
+    except (TypeError, ValueError) as error:
+        raise ApplicationError(
+            f"{label}格式不正确：{value}（元，最多两位小数）", field=field
+        ) from error
+    if amount <= 0:
+        raise ApplicationError(f"{label}必须大于0，不能为 {format_yuan(amount)}", field=field)
+    if amount >= maximum:
+        raise ApplicationError(f"{label}过大：{format_yuan(amount)}", field=field)
+    return amount

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from doudi.core.exceptions import ApplicationError
-from doudi.core.money import format_yuan, parse_yuan
+from doudi.core.money import amount_parse
 from doudi.intake.models import SignedBy
 from doudi.policy import Situation
 from doudi.policy.codes import TEMPORARY_LABELS
@@ -209,22 +209,12 @@ TEMPORARY_REQUESTED_MAX = Decimal("10000000")
 
 def _requested(value: Any) -> Decimal:
     """The amount asked, in yuan: positive, at most two decimals."""
-    field = "temporary.requested"
-    if value is None or not str(value).strip():
-        raise ApplicationError("请填写临时救助申请金额", field=field)
-    try:
-        amount = parse_yuan(value)
-    except (TypeError, ValueError) as error:
-        raise ApplicationError(
-            f"临时救助申请金额格式不正确：{value}（元，最多两位小数）", field=field
-        ) from error
-    if amount <= 0:
-        raise ApplicationError(
-            f"临时救助申请金额必须大于0，不能为 {format_yuan(amount)}", field=field
-        )
-    if amount >= TEMPORARY_REQUESTED_MAX:
-        raise ApplicationError(f"临时救助申请金额过大：{format_yuan(amount)}", field=field)
-    return amount
+    return amount_parse(
+        value,
+        field="temporary.requested",
+        label="临时救助申请金额",
+        maximum=TEMPORARY_REQUESTED_MAX,
+    )
 
 
 def clean_temporary(programmes: Sequence[str], temporary: TemporarySpec | None) -> None:

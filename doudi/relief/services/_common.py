@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import ApplicationError, NotFound
-from doudi.core.money import format_yuan, parse_yuan
+from doudi.core.exceptions import NotFound
 from doudi.relief.models import LedgerEntry, ReserveFund
 
 FUND_NOT_FOUND = "备用金不存在或不在您的管辖范围内"
@@ -46,20 +44,3 @@ def balance_of(fund: ReserveFund, *, as_of: dt.date | None = None) -> Decimal:
         entries = entries.filter(entry_date__lte=as_of)
     total = entries.aggregate(total=Sum("amount"))["total"]
     return Decimal(total or ZERO).quantize(Decimal("0.01"))
-
-
-def amount_parse(value: Any, *, field: str, label: str) -> Decimal:
-    """A positive amount of yuan with at most two decimals."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ApplicationError(f"请填写{label}", field=field)
-    try:
-        amount = parse_yuan(value)
-    except (TypeError, ValueError) as error:
-        raise ApplicationError(
-            f"{label}格式不正确：{value}（元，最多两位小数）", field=field
-        ) from error
-    if amount <= 0:
-        raise ApplicationError(f"{label}必须大于0，不能为 {format_yuan(amount)}", field=field)
-    if amount >= Decimal("10000000000"):
-        raise ApplicationError(f"{label}过大：{format_yuan(amount)}", field=field)
-    return amount

@@ -18,7 +18,7 @@ from doudi.core.calendar import deadline_close, deadline_open, workday_calendar_
 from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.id_protection import id_number_hash
 from doudi.core.models import Deadline
-from doudi.core.money import format_yuan
+from doudi.core.money import amount_parse, format_yuan
 from doudi.intake.models import Application
 from doudi.intake.workflow import ApplicationStatus
 from doudi.programmes import Programme
@@ -28,7 +28,6 @@ from doudi.relief.models import AdvancePayment, EntryKind, LedgerEntry, ReserveF
 from doudi.relief.services._common import (
     ADVANCE_DEADLINE_KIND,
     ADVANCE_OBJECT_TYPE,
-    amount_parse,
     balance_of,
     fund_lock,
     today,

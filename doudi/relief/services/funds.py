@@ -15,12 +15,11 @@ from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound, text_required
 from doudi.core.models import Division, DivisionLevel
-from doudi.core.money import format_yuan, parse_yuan, quantize_yuan
+from doudi.core.money import amount_parse, format_yuan, parse_yuan, quantize_yuan
 from doudi.policy import parameters_in_force
 from doudi.relief.dates import ADVANCE_PAPERWORK_WORKING_DAYS
 from doudi.relief.models import EntryKind, LedgerEntry, Reconciliation, ReserveFund
 from doudi.relief.services._common import (
-    amount_parse,
     balance_of,
     fund_lock,
     today,

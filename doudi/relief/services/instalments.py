@@ -18,13 +18,13 @@ from doudi.accounts.scoping import Actor
 from doudi.benefits import selectors as benefits
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, NotFound
-from doudi.core.money import format_yuan
+from doudi.core.money import amount_parse, format_yuan
 from doudi.intake import selectors as intake_selectors
 from doudi.intake.models import Application
 from doudi.intake.workflow import ApplicationStatus
 from doudi.programmes import Programme
 from doudi.relief.models import Instalment, InstalmentPayment, InstalmentPlan
-from doudi.relief.services._common import amount_parse, today
+from doudi.relief.services._common import today
 
 INSTALMENTS_MAX = 12
 
