@@ -20,7 +20,7 @@ from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Division
 from doudi.intake import services
-from doudi.intake import services as submission
+from doudi.intake import services as intake_services
 from doudi.intake.models import Application, Channel, SignedBy
 from doudi.policy.codes import INCOME_TYPES, TEMPORARY_LABELS
 from doudi.programmes import AT_EMERGENCY_PLACE, CROSS_REGION, Programme
@@ -189,7 +189,7 @@ def form_context(post: Any, *, programmes: list[str]) -> dict[str, Any]:
         "needs": [(value, label, value in needs) for value, label in Need.choices],
         "signed_by_choices": SignedBy.choices,
         "income_types": list(INCOME_TYPES.items()),
-        "orphan_kinds": list(submission.ORPHAN_KINDS.items()),
+        "orphan_kinds": list(intake_services.ORPHAN_KINDS.items()),
         "assets": [(key, label, post.get(f"asset_{key}", "")) for key, label, _ in ASSETS],
         "temporary_offered": Programme.TEMPORARY_ASSISTANCE.value in programmes,
         "temporary_kinds": list(TEMPORARY_LABELS.items()),
@@ -227,7 +227,7 @@ def _render(
     cross_region: bool = False,
 ) -> HttpResponse:
     post = request.POST if request.method == "POST" else {}
-    village_worker = submission.is_village_worker(actor)
+    village_worker = intake_services.is_village_worker(actor)
     return render(
         request,
         "web/intake/apply.html",
@@ -236,7 +236,7 @@ def _render(
             "rows": rows,
             **form_context(post, programmes=programmes),
             "channels": [
-                (v, label) for v, label in Channel.choices if v in submission.STAFF_CHANNELS
+                (v, label) for v, label in Channel.choices if v in intake_services.STAFF_CHANNELS
             ],
             "channel": post.get("channel", Channel.WINDOW),
             "channel_fixed": Channel.VILLAGE_WORKER.label if village_worker else "",
@@ -284,7 +284,7 @@ def cross_region_find(request: HttpRequest, actor: Actor) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            household = submission.household_find_for_window(
+            household = intake_services.household_find_for_window(
                 actor=actor,
                 id_number=request.POST.get("id_number", ""),
                 name=request.POST.get("name", ""),
@@ -316,7 +316,7 @@ def cross_region_apply(request: HttpRequest, actor: Actor) -> HttpResponse:
     if not public_id:
         messages.error(request, "请先按身份证号码和姓名查找申请家庭")
         return redirect("web:cross_region_find")
-    household = submission.household_for_submission(actor=actor, public_id=public_id)
+    household = intake_services.household_for_submission(actor=actor, public_id=public_id)
     rows = form_rows(_counted_members(household), request.POST if request.method == "POST" else {})
     if request.method == "POST":
         try:
