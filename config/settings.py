@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "doudi.verification",
     "doudi.synth",
     "doudi.web",
+    "doudi.demo",
 ]
 
 MIDDLEWARE = [

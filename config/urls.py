@@ -9,5 +9,6 @@ admin.site.site_title = "兜底"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("self/", include("doudi.portal.urls")),
     path("", include("doudi.web.urls")),
 ]

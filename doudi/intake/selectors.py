@@ -4,6 +4,7 @@ it does not exist for the actor (NotFound, not PermissionDenied)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -25,9 +26,14 @@ from doudi.intake.models import (
     ConfirmationSetting,
     ConfirmationSettingChange,
     Material,
+    SituationAssessment,
 )
 from doudi.intake.services._common import OBJECT_TYPE
-from doudi.intake.workflow import OPEN_STATUSES, ApplicationStatus
+from doudi.intake.services.assessment import ASSESSABLE
+from doudi.intake.workflow import OPEN_STATUSES, Action, ApplicationStatus
+from doudi.verification import selectors as verification_selectors
+from doudi.verification import services as verification_services
+from doudi.verification.models import VerificationReport
 
 LIST_LIMIT_MAX = 200
 
@@ -55,6 +61,52 @@ def application_get(*, actor: Actor, public_id: UUID | str) -> Application:
         )
     except (Application.DoesNotExist, ValueError) as error:
         raise NotFound("申请不存在或不在您的管辖范围内", field="public_id") from error
+
+
+def application_visible(*, actor: Actor, application: Application) -> bool:
+    """Whether ``application`` lies in the actor's region (its case page is theirs to open)."""
+    return Application.objects.filter(actor.region_q(), pk=application.pk).exists()
+
+
+def window_receipt_get(*, actor: Actor, public_id: UUID | str) -> Application:
+    """The application this staff user filed at their own township's window for a household of
+    another region (跨区域受理的回执); the case itself stays with its own township."""
+    application = (
+        Application.objects.filter(
+            public_id=public_id, submitted_by=actor.user, receiving_township_code=actor.region_code
+        ).first()
+        if public_id
+        else None
+    )
+    if application is None:
+        raise NotFound("没有可显示的受理回执", field="application")
+    return application
+
+
+def household_applications(
+    household: Any, *, actor: Actor | None = None, limit: int = 20
+) -> list[Application]:
+    """The household's latest applications, newest first; only those in the actor's region when
+    an actor is given. The household comes from a scoped selector of the caller's context."""
+    applications = Application.objects.filter(household=household)
+    if actor is not None:
+        applications = applications.filter(actor.region_q())
+    return list(applications.order_by("-created_at", "-id")[:limit])
+
+
+def household_application_find(
+    *, household: Any, public_id: str, actor: Actor | None = None
+) -> Application | None:
+    """One application of ``household`` by its public id (in the actor's region when an actor is
+    given); None for any other id, a malformed one included. The caller words the refusal."""
+    try:
+        key = UUID(str(public_id))
+    except ValueError:
+        return None
+    applications = Application.objects.filter(household=household, public_id=key)
+    if actor is not None:
+        applications = applications.filter(actor.region_q())
+    return applications.first()
 
 
 def application_events(*, actor: Actor, application: Application) -> QuerySet[CaseEvent]:
@@ -212,3 +264,46 @@ def application_materials(*, actor: Actor, application: Application) -> list[Mat
             u.application for u in uses if u.application_id != application.pk
         ]
     return materials
+
+
+@dataclass(frozen=True)
+class ApplicationVerification:
+    """What the case page shows of verification: the application's reports, whether verification
+    was started, why no report could be made yet, the latest 核定 and whether one may be made."""
+
+    reports: list[VerificationReport]
+    started: bool
+    blockers: list[Any]
+    assessment: SituationAssessment | None
+    can_assess: bool
+
+
+def application_verification(
+    *, actor: Actor, application: Application
+) -> ApplicationVerification | None:
+    """The application's verification, for those who may see verification reports (else None)."""
+    if not actor.can(Permission.VERIFICATION_VIEW):
+        return None
+    reports = list(verification_selectors.report_list(actor=actor, application_id=application.pk))
+    started = application.events.filter(action=Action.START_VERIFICATION.value).exists()
+    blockers = (
+        verification_services.verification_blockers(
+            household=application.household, application=application
+        )
+        if started and not reports
+        else []
+    )
+    latest = (
+        application.assessments.select_related("report", "assessed_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return ApplicationVerification(
+        reports=reports,
+        started=started,
+        blockers=blockers,
+        assessment=latest,
+        can_assess=bool(reports)
+        and application.status in ASSESSABLE
+        and actor.can(Permission.INTAKE_PROPOSE),
+    )

@@ -3,6 +3,7 @@ outside it does not exist for the actor (NotFound, not PermissionDenied, so noth
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
@@ -167,6 +168,11 @@ def household_get(*, actor: Actor, public_id: UUID | str) -> Household:
         raise NotFound(message, field="household") from error
 
 
+def household_in_region(*, actor: Actor, household: Household) -> bool:
+    """Whether ``household`` lies in the actor's region (the actor may open its pages)."""
+    return household_queryset(actor=actor).filter(pk=household.pk).exists()
+
+
 def household_members(
     *, actor: Actor, household: Household, include_inactive: bool = False
 ) -> list[Membership]:
@@ -177,6 +183,20 @@ def household_members(
     if not include_inactive:
         memberships = memberships.filter(is_active=True)
     return list(memberships)
+
+
+def active_members(household: Household) -> list[Membership]:
+    """The household's active members with their person, in the order they joined. The household
+    comes from a scoped selector; this adds no region check of its own."""
+    return list(
+        household.memberships.filter(is_active=True).select_related("person").order_by("id")
+    )
+
+
+def counted_members(household: Household) -> list[Membership]:
+    """The active members counted in the household (共同生活家庭成员), in the order they joined:
+    the rows of an application or review form (no region check of its own, as above)."""
+    return [m for m in active_members(household) if m.is_counted]
 
 
 def household_member_get(*, household: Household, public_id: UUID | str, field: str) -> Person:
@@ -279,6 +299,20 @@ def household_history(*, actor: Actor, household: Household) -> list[HistoryEntr
 
 def person_age(person: Person, *, on: date | None = None) -> int:
     return idcard.age_on(person.birth_date, on or timezone.localdate())
+
+
+def household_heads(household_ids: Iterable[int]) -> dict[int, str]:
+    """Household id → the name of its active head, for lists of cases (in chunks of 900 ids, under
+    SQLite's limit on query parameters: a batch run may list 100,000 households)."""
+    ids = sorted(set(household_ids))
+    heads: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        heads.update(
+            Membership.objects.filter(
+                household_id__in=ids[start : start + 900], relation="head", is_active=True
+            ).values_list("household_id", "person__name")
+        )
+    return heads
 
 
 def region_statistics(*, actor: Actor) -> dict[str, int]:

@@ -181,6 +181,47 @@ def advance_list(*, actor: Actor, limit: int = 200) -> list[AdvancePayment]:
     return advances
 
 
+# The states whose paperwork is still open (on time, due soon or overdue).
+OPEN_STATES = ("overdue", "due_soon", "on_time")
+
+
+def advance_filter(
+    *, actor: Actor, township: str, state: str
+) -> tuple[QuerySet[AdvancePayment], list[AdvancePayment]]:
+    """The region's payments of the filter, newest first, and every payment of the township
+    filter whose paperwork is still open, earliest due first, each with ``state``.
+
+    Only open payments need the working-day calendar; there are few of them (a deadline closes
+    within weeks), so their state is computed here and the state filter becomes their ids."""
+    payments = advance_queryset(actor=actor)
+    if township:
+        payments = payments.filter(township_code=township)
+    open_payments = payments.filter(reversed_at__isnull=True, application__isnull=True)
+    today, calendar = timezone.localdate(), workday_calendar_get()
+    pending = list(open_payments.order_by("paperwork_due", "id"))
+    for advance in pending:
+        advance.state = deadline_state(advance.paperwork_due, today, calendar)
+    if state == "reversed":
+        payments = payments.filter(reversed_at__isnull=False)
+    elif state == "completed":
+        payments = payments.filter(reversed_at__isnull=True, application__isnull=False)
+    elif state == "open":
+        payments = open_payments
+    elif state in OPEN_STATES:
+        payments = payments.filter(pk__in=[a.pk for a in pending if a.state == state])
+    return payments.order_by("-paid_on", "-id"), pending
+
+
+def advance_townships(*, actor: Actor) -> list[tuple[str, str]]:
+    """(code, name) of every township of the actor's region that has paid an advance."""
+    return list(
+        advance_queryset(actor=actor)
+        .order_by("township_code")
+        .values_list("township_code", "fund__township__name")
+        .distinct()
+    )
+
+
 # -- instalments --------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.benefits import selectors as benefits
 from doudi.core.exceptions import NotFound
+from doudi.programmes import Programme
 from doudi.registry.models import Household
 from doudi.reviews.models import (
     OPEN_REVIEW_STATUSES,
@@ -51,6 +52,21 @@ def review_open_list(*, actor: Actor) -> QuerySet[ReviewCase]:
 def review_events(*, actor: Actor, review: ReviewCase) -> QuerySet[ReviewEvent]:
     review_get(actor=actor, public_id=review.public_id)
     return review.events.select_related("actor").order_by("created_at", "id")
+
+
+def review_change_reports(*, review: ReviewCase) -> list[ChangeReport]:
+    """The change reports that opened or joined ``review`` (found by a scoped selector), newest
+    first."""
+    return list(review.change_reports.order_by("-reported_on", "-id"))
+
+
+def review_covers_tekun(*, review: ReviewCase) -> bool:
+    """Whether the review concerns 特困 support: proposed by the engine, or ever granted to the
+    household (the page then offers the 特困 fields)."""
+    return (
+        Programme.TEKUN in review.engine_proposal
+        or review.household.entitlements.filter(programme=Programme.TEKUN).exists()
+    )
 
 
 def review_due_list(*, actor: Actor, today: dt.date | None = None) -> list[tuple[ReviewDue, str]]:

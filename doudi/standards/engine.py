@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db import transaction
 
+from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError
-from doudi.core.models import Division
+from doudi.core.models import Division, DivisionLevel
 from doudi.policy import (
     Evaluation,
     Situation,
@@ -150,6 +151,22 @@ def county_dibao_standards(*, county_codes: list[str], month: date) -> list[Coun
         if row is not None:
             rows.append(row)
     return rows
+
+
+def actor_dibao_standards(*, actor: Actor, month: date) -> list[CountyStandard]:
+    """The dibao standard in force in ``month`` in every county of the actor's region: their own
+    county for county, township and village staff; every county below a city or the province."""
+    home = Division.objects.get(code=actor.region_code)
+    counties = (
+        [home.county_code]
+        if home.county_code
+        else list(
+            Division.objects.filter(
+                level=DivisionLevel.COUNTY, code__startswith=actor.region_prefix()
+            ).values_list("code", flat=True)
+        )
+    )
+    return county_dibao_standards(county_codes=counties, month=month)
 
 
 def _local_standard(code: str, name: str, local: StandardInForce) -> CountyStandard:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from doudi.accounts.scoping import Actor
 from doudi.core.exceptions import ApplicationError, NotFound
-from doudi.registry.models import Membership
+from doudi.registry.selectors import household_heads
 from doudi.verification import access
 from doudi.verification.models import BatchOutcome, BatchResult, BatchRun
 
@@ -53,19 +53,6 @@ def batch_result_list(
             raise ApplicationError(f"核对结论取值无效：{conclusion!r}", field="conclusion")
         results = results.filter(conclusion=conclusion)
     return results
-
-
-def household_heads(household_ids: list[int]) -> dict[int, str]:
-    """Household id → the head's name, for listing results (in chunks: a run may be large)."""
-    heads: dict[int, str] = {}
-    for start in range(0, len(household_ids), 900):
-        chunk = household_ids[start : start + 900]
-        heads.update(
-            Membership.objects.filter(
-                household_id__in=chunk, relation="head", is_active=True
-            ).values_list("household_id", "person__name")
-        )
-    return heads
 
 
 def batch_result_rows(results: QuerySet[BatchResult]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from doudi.verification.models import (
     Conclusion,
     PersonDataAccess,
     ReportItem,
+    ReportSignature,
     VerificationConsent,
     VerificationReport,
 )
@@ -108,7 +109,9 @@ def report_data_accesses(*, actor: Actor, report: VerificationReport) -> QuerySe
 
 def consent_list(*, actor: Actor, household: Household) -> QuerySet[VerificationConsent]:
     household_for_verification(actor=actor, public_id=household.public_id)
-    return VerificationConsent.objects.filter(household=household).select_related("person")
+    return VerificationConsent.objects.filter(household=household).select_related(
+        "person", "application"
+    )
 
 
 def consent_get(*, actor: Actor, public_id: UUID | str) -> VerificationConsent:
@@ -122,6 +125,19 @@ def consent_get(*, actor: Actor, public_id: UUID | str) -> VerificationConsent:
         )
     except VerificationConsent.DoesNotExist as error:
         raise NotFound(message, field="public_id") from error
+
+
+def report_signature(report: VerificationReport) -> ReportSignature | None:
+    """The report's signature, or None while it is an unsigned draft."""
+    try:
+        return report.signature
+    except ReportSignature.DoesNotExist:
+        return None
+
+
+def report_rechecks(report: VerificationReport) -> list[VerificationReport]:
+    """The reports made again after objections to ``report`` (复核), oldest first."""
+    return list(report.rechecks.order_by("created_at"))
 
 
 def application_has_report(*, application_id: int) -> bool:

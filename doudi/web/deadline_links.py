@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.urls import reverse
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.models import Deadline
+from doudi.core.selectors import public_ids as object_public_ids
 from doudi.intake.workflow import DEADLINE_RULES as INTAKE_RULES
 from doudi.relief.dates import DEADLINE_RULES as RELIEF_RULES
 from doudi.reviews.dates import DEADLINE_RULES as REVIEW_RULES
@@ -83,9 +83,8 @@ def deadline_rows(actor: Actor, deadlines: list[Deadline]) -> list[DeadlineRow]:
     for object_type in {d.object_type for d in visible}:
         owner = OWNERS[object_type]
         ids = [int(d.object_id) for d in visible if d.object_type == object_type]
-        model = apps.get_model(owner.model)
-        for pk, public_id in model.objects.filter(pk__in=ids).values_list("pk", "public_id"):
-            public_ids[(object_type, str(pk))] = str(public_id)
+        for pk, public_id in object_public_ids(owner.model, ids).items():
+            public_ids[(object_type, str(pk))] = public_id
     rows = []
     for deadline in visible:
         owner = OWNERS[deadline.object_type]

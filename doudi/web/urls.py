@@ -1,21 +1,20 @@
+"""The staff UI's routes (namespace ``web``): the shell's own pages (dashboard, login, logout,
+health check), then each context's pages from its package ``doudi/web/<context>/urls.py``. The
+applicants' pages are the portal's (``doudi/portal/urls.py``, namespace ``portal``)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doudi.web import (
-    application_form_views,
-    intake_views,
-    simulation_views,
-    urls_documents,
-    urls_exchange,
-    urls_intake,
-    urls_portal,
-    urls_referrals,
-    urls_relief,
-    urls_reviews,
-    urls_verification,
-    urls_verification_batches,
-    views,
-)
+from doudi.web import views
+from doudi.web.documents import urls as documents
+from doudi.web.exchange import urls as exchange
+from doudi.web.intake import urls as intake
+from doudi.web.referrals import urls as referrals
+from doudi.web.registry import urls as registry
+from doudi.web.relief import urls as relief
+from doudi.web.reviews import urls as reviews
+from doudi.web.standards import urls as standards
+from doudi.web.verification import urls as verification
 
 app_name = "web"
 
@@ -27,38 +26,18 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("households/", views.household_search, name="household_search"),
-    path("households/<str:public_id>/", views.household_detail, name="household_detail"),
-    path(
-        "households/<str:public_id>/apply/",
-        application_form_views.application_new,
-        name="application_new",
-    ),
-    path("applications/", intake_views.application_worklist, name="application_worklist"),
-    path(
-        "applications/<str:public_id>/",
-        intake_views.application_detail,
-        name="application_detail",
-    ),
-    path(
-        "applications/<str:public_id>/actions/<str:action>/",
-        intake_views.application_act,
-        name="application_act",
-    ),
-    path("persons/<str:public_id>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
-    path("standards/", views.standards, name="standards"),
-    path("simulation/", simulation_views.simulation, name="simulation"),
-    path("simulation/export.xlsx", simulation_views.simulation_export, name="simulation_export"),
     path("healthz", views.healthz, name="healthz"),
 ]
 
-# Each area keeps its pages in its own module (same `web` namespace).
-urlpatterns += urls_referrals.urlpatterns
-urlpatterns += urls_relief.urlpatterns
-urlpatterns += urls_reviews.urlpatterns
-urlpatterns += urls_portal.urlpatterns
-urlpatterns += urls_documents.urlpatterns
-urlpatterns += urls_exchange.urlpatterns
-urlpatterns += urls_intake.urlpatterns
-urlpatterns += urls_verification.urlpatterns
-urlpatterns += urls_verification_batches.urlpatterns
+for area in (
+    registry,
+    intake,
+    referrals,
+    reviews,
+    relief,
+    documents,
+    exchange,
+    verification,
+    standards,
+):
+    urlpatterns += area.urlpatterns

@@ -1,6 +1,6 @@
 """The architecture holds: the import-linter contracts in pyproject.toml are kept, and each of them
-breaks on the arrow it exists to forbid (so that a contract cannot pass by matching nothing); and no
-module reaches into another context's private names."""
+breaks on the arrow it exists to forbid (so that a contract cannot pass by matching nothing); no
+module reaches into another context's private names; and the pages hold no database queries."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from importlinter import configuration
 from importlinter.application.use_cases import read_user_options
 from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
 from importlinter.contracts.forbidden import ForbiddenContract
+from importlinter.contracts.independence import IndependenceContract
 from importlinter.contracts.layers import LayersContract
 from importlinter.domain.contract import Contract
 
@@ -23,6 +24,7 @@ CONTRACT_TYPES: dict[str, type[Contract]] = {
     "layers": LayersContract,
     "acyclic_siblings": AcyclicSiblingsContract,
     "forbidden": ForbiddenContract,
+    "independence": IndependenceContract,
 }
 
 
@@ -53,8 +55,8 @@ def _kept(contract: Contract, graph: grimp.ImportGraph, *arrows: tuple[str, str]
     return contract.check(planted, verbose=False).kept
 
 
-def test_pyproject_declares_the_three_contracts(contracts: dict[str, Contract]) -> None:
-    assert sorted(contracts) == ["acyclic_siblings", "forbidden", "layers"]
+def test_pyproject_declares_the_four_contracts(contracts: dict[str, Contract]) -> None:
+    assert sorted(contracts) == ["acyclic_siblings", "forbidden", "independence", "layers"]
 
 
 def test_every_contract_is_kept(contracts: dict[str, Contract], graph: grimp.ImportGraph) -> None:
@@ -73,6 +75,8 @@ def test_every_contract_is_kept(contracts: dict[str, Contract], graph: grimp.Imp
         ("doudi.exchange.services", "doudi.benefits.models"),  # two siblings lower down
         ("doudi.intake.selectors", "doudi.web.paging"),  # a context reaches the staff UI
         ("doudi.web.paging", "doudi.api.core"),  # the two edges lean on each other
+        ("doudi.portal.views", "doudi.web.permissions"),  # the applicants' pages lean on staff's
+        ("doudi.intake.forms", "doudi.demo.management.commands.demo"),  # a context on the demo
     ],
 )
 def test_the_layers_contract_breaks_on_an_arrow_up_or_sideways(
@@ -93,6 +97,20 @@ def test_a_two_way_dependency_inside_a_context_breaks_the_sibling_contract(
     assert _kept(contracts["acyclic_siblings"], graph) is True
     arrow = ("doudi.intake.models", "doudi.intake.services.steps")
     assert _kept(contracts["acyclic_siblings"], graph, arrow) is False
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [
+        ("doudi.web.intake.views", "doudi.web.reviews.forms"),
+        ("doudi.web.verification.views", "doudi.web.registry.views"),
+    ],
+)
+def test_one_staff_ui_area_leaning_on_another_breaks_the_independence_contract(
+    contracts: dict[str, Contract], graph: grimp.ImportGraph, importer: str, imported: str
+) -> None:
+    assert _kept(contracts["independence"], graph, ("doudi.web.intake.views", "doudi.web.paging"))
+    assert _kept(contracts["independence"], graph, (importer, imported)) is False
 
 
 @pytest.mark.parametrize(
@@ -155,4 +173,86 @@ def test_no_module_imports_another_contexts_private_names() -> None:
             continue
         for line in private_imports(path.read_text(encoding="utf-8"), _context(path)):
             found.append(f"{path.relative_to(ROOT)}:{line}")
+    assert found == []
+
+
+# -- thin pages ---------------------------------------------------------------------------------
+
+# Queryset methods (and the manager) a page would call to query the database itself. Names that
+# plain Python objects share (``get``, ``update``, ``save``, ``count``, ``all``, ``extra``) are
+# left out: the scan must not flag a dict, a workbook, an error's details or prefetched rows.
+QUERY_ATTRIBUTES = frozenset(
+    {
+        "objects",
+        "filter",
+        "exclude",
+        "annotate",
+        "aggregate",
+        "select_related",
+        "prefetch_related",
+        "order_by",
+        "values_list",
+        "distinct",
+        "exists",
+        "first",
+        "last",
+        "only",
+        "defer",
+        "raw",
+        "bulk_create",
+        "get_or_create",
+        "update_or_create",
+        "select_for_update",
+    }
+)
+
+
+def database_queries(source: str) -> list[str]:
+    """Lines of ``source`` that use the ORM's query API or take a transaction."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in QUERY_ATTRIBUTES:
+            found.append(f"{node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "django.db":
+            found.append(f"{node.lineno}: from django.db import …")
+    return sorted(set(found), key=lambda line: (int(line.split(":")[0]), line))
+
+
+def _page_modules() -> list[Path]:
+    """Every module of the staff UI and the applicants' pages, except tests and template tags
+    (whose ``register.filter`` is not a query)."""
+    web = PACKAGE / "web"
+    modules = [
+        path
+        for path in sorted(web.rglob("*.py"))
+        if "tests" not in path.parts and "templatetags" not in path.parts
+    ]
+    return [*modules, PACKAGE / "portal" / "views.py", PACKAGE / "portal" / "urls.py"]
+
+
+def test_the_query_scan_sees_a_query_in_a_page() -> None:
+    source = (
+        "from django.db import transaction\n"
+        "heads = Membership.objects.filter(household_id__in=ids).values_list('person__name')\n"
+        "form.update(programme='dibao')\n"
+        "value = request.GET.get('page', '1')\n"
+        "visible = household.memberships.exists()\n"
+    )
+    assert database_queries(source) == [
+        "1: from django.db import …",
+        "2: .filter",
+        "2: .objects",
+        "2: .values_list",
+        "5: .exists",
+    ]
+
+
+def test_no_page_queries_the_database_itself() -> None:
+    """Views parse the request, call a selector or a service, and render: every query lives in a
+    context's selectors or services, where the API reads it too."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _page_modules()
+        for line in database_queries(path.read_text(encoding="utf-8"))
+    ]
     assert found == []
