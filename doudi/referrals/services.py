@@ -28,7 +28,7 @@ from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import Deadline
-from doudi.core.money import parse_yuan
+from doudi.core.money import amount_parse
 from doudi.referrals import selectors
 from doudi.referrals.models import (
     DEFAULT_ANSWER_WORKING_DAYS,
@@ -337,14 +337,7 @@ def referral_answer(
     if amount is not None and str(amount).strip() != "":
         if outcome != ReferralOutcome.GRANTED:
             raise ApplicationError("只有“已给予救助”时才填写救助金额", field="amount")
-        try:
-            parsed = parse_yuan(amount)
-        except (ValueError, TypeError) as error:
-            raise ApplicationError(
-                f"救助金额格式不正确（元，最多两位小数）：{amount}", field="amount"
-            ) from error
-        if parsed <= 0:
-            raise ApplicationError("救助金额须大于 0", field="amount")
+        parsed = amount_parse(amount, field="amount", label="救助金额")
     now = timezone.now()
     return _transition(
         actor=actor,

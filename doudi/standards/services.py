@@ -13,7 +13,7 @@ from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.exceptions import ApplicationError, PermissionDenied
 from doudi.core.models import Division, DivisionLevel
-from doudi.core.money import parse_yuan
+from doudi.core.money import amount_parse
 from doudi.standards.models import AreaScope, LocalParameter, LocalStandard
 
 
@@ -40,7 +40,7 @@ def local_standard_set(
     if area_scope not in AreaScope.values:
         raise ApplicationError(f"适用范围取值无效：{area_scope}", field="area_scope")
     region = _region_setting_standards(actor=actor, region_code=region_code)
-    value = _amount_parse(amount)
+    value = amount_parse(amount, field="amount", label="标准金额")
     if effective_from.day != 1:
         raise ApplicationError("标准按月执行：起始日期须为某月 1 日", field="effective_from")
     if not document.strip():
@@ -110,16 +110,6 @@ def _region_setting_standards(*, actor: Actor, region_code: str) -> Division:
             field="region_code",
         )
     return region
-
-
-def _amount_parse(amount: Decimal | str) -> Decimal:
-    try:
-        value = parse_yuan(amount)
-    except (TypeError, ValueError) as error:
-        raise ApplicationError(f"金额格式不正确：{amount}", field="amount") from error
-    if value <= 0:
-        raise ApplicationError("金额须大于 0", field="amount")
-    return value
 
 
 def _previous_period_close(

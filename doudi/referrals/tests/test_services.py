@@ -395,13 +395,13 @@ def test_civil_affairs_staff_may_not_answer(request, medical_referral, persona):
             "three decimals",
             {"outcome": "granted", "answer": "已救助", "amount": "10.005"},
             "amount",
-            "救助金额格式不正确（元，最多两位小数）：10.005",
+            "救助金额格式不正确：10.005（元，最多两位小数）",
         ),
         (
             "zero",
             {"outcome": "granted", "answer": "已救助", "amount": "0"},
             "amount",
-            "救助金额须大于 0",
+            "救助金额必须大于0，不能为 0.00 元",
         ),
     ],
 )

@@ -100,8 +100,14 @@ def test_pingtan_does_not_inherit_fuzhous_value(city_officer):
             "effective_from",
             "标准按月执行：起始日期须为某月 1 日",
         ),
-        ("zero", {"amount": "0"}, "amount", "金额须大于 0"),
-        ("three decimals", {"amount": "880.001"}, "amount", "金额格式不正确：880.001"),
+        ("zero", {"amount": "0"}, "amount", "标准金额必须大于0，不能为 0.00 元"),
+        (
+            "three decimals",
+            {"amount": "880.001"},
+            "amount",
+            "标准金额格式不正确：880.001（元，最多两位小数）",
+        ),
+        ("blank", {"amount": " "}, "amount", "请填写标准金额"),
         (
             "township",
             {"region": "350112001"},
