@@ -13,6 +13,7 @@ Who may file and where the case goes (docs/channels.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,13 +39,14 @@ from doudi.intake.services.routing import (
     is_village_worker,
     submission_routing,
 )
-from doudi.intake.workflow import OPEN_STATUSES, Action, CaseFacts
+from doudi.intake.workflow import OPEN_STATUSES, Action, ApplicationStatus, CaseFacts
 from doudi.programmes import CHOICES as PROGRAMME_CHOICES
 from doudi.programmes import KEYS as PROGRAMME_KEYS
 from doudi.programmes import Programme
 from doudi.referrals.models import Need
 from doudi.referrals.services import referrals_from_application
 from doudi.registry.models import Household, Membership
+from doudi.registry.selectors import counted_members
 from doudi.standards.engine import situation_from_json
 
 # -- validation shared by every channel -----------------------------------------------------
@@ -123,23 +125,10 @@ def application_file(
     workflow's submit rule (a caseworker, a village worker, or the applicant online)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("application_file must run inside transaction.atomic()")
-    programmes = clean_programmes(programmes)
-    needs = clean_needs(needs)
-    clean_temporary(programmes, declaration.temporary)
-    if channel not in Channel.values:
-        raise ApplicationError(f"申请渠道取值无效：{channel!r}", field="channel")
-    locked = Household.objects.select_for_update().filter(pk=household.pk).first()
-    if locked is None:
-        raise NotFound(OUT_OF_REGION_MESSAGE, field="household")
-    household = locked
+    programmes, needs = _form_checked(programmes, needs, declaration, channel)
+    household = _household_locked(household)
     _refuse_open_programmes(household, programmes)
-    counted = list(
-        household.memberships.filter(is_active=True, is_counted=True)
-        .select_related("person")
-        .order_by("id")
-    )
-    _check_consents(counted, consents)
-
+    _check_consents(counted_members(household), consents)
     today = _today()
     situation = declaration_json(
         household=household,
@@ -148,19 +137,7 @@ def application_file(
         region=routing.county_code,
     )
     situation_from_json(situation, field="situation")  # the rules can take what is stored
-    # The workflow's submit rule: a caseworker, a village worker or the applicant online.
-    target = _attempt(
-        S.DRAFT,
-        Action.SUBMIT,
-        CaseFacts(
-            today=today,
-            actor_id=getattr(submitted_by, "pk", None),
-            actor_roles=frozenset(submitter_roles),
-            # The online channel is the applicant's own (application_submit refuses it to
-            # staff; doudi.portal files on it for the account's household only).
-            actor_is_applicant=channel == Channel.ONLINE,
-        ),
-    )
+    target = _submit_target(today, submitted_by, submitter_roles, channel)
 
     application = Application.objects.create(
         household=household,
@@ -187,6 +164,47 @@ def application_file(
     # are made in the submitter's name without a region check: the case was filed just now.
     referrals_from_application(actor=submitted_by, application=application)
     return application
+
+
+def _form_checked(
+    programmes: Sequence[str], needs: Sequence[str], declaration: Declaration, channel: str
+) -> tuple[list[str], list[str]]:
+    """The programmes and needs of the form, cleaned; the temporary-assistance block and the
+    channel checked."""
+    programmes = clean_programmes(programmes)
+    needs = clean_needs(needs)
+    clean_temporary(programmes, declaration.temporary)
+    if channel not in Channel.values:
+        raise ApplicationError(f"申请渠道取值无效：{channel!r}", field="channel")
+    return programmes, needs
+
+
+def _household_locked(household: Household) -> Household:
+    """The household, locked for the rest of the transaction: two submissions for one household
+    at the same moment are filed one after the other, and the second sees the first."""
+    locked = Household.objects.select_for_update().filter(pk=household.pk).first()
+    if locked is None:
+        raise NotFound(OUT_OF_REGION_MESSAGE, field="household")
+    return locked
+
+
+def _submit_target(
+    today: dt.date, submitted_by: Any, submitter_roles: frozenset[str], channel: str
+) -> ApplicationStatus:
+    """The status the workflow's submit rule gives the new case: filed by a caseworker, a village
+    worker or the applicant online."""
+    return _attempt(
+        S.DRAFT,
+        Action.SUBMIT,
+        CaseFacts(
+            today=today,
+            actor_id=getattr(submitted_by, "pk", None),
+            actor_roles=frozenset(submitter_roles),
+            # The online channel is the applicant's own (application_submit refuses it to
+            # staff; doudi.portal files on it for the account's household only).
+            actor_is_applicant=channel == Channel.ONLINE,
+        ),
+    )
 
 
 def _refuse_open_programmes(household: Household, programmes: Sequence[str]) -> None:
