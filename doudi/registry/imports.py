@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import transaction
 from django.utils import timezone
@@ -75,19 +76,7 @@ def registry_import_parquet(
             total=persons_file.metadata.num_rows, unit="人", desc="导入人员", disable=not progress
         )
         for group in range(households_file.num_row_groups):
-            households = {
-                row["household_id"]: row
-                for row in households_file.read_row_group(group).to_pylist()
-            }
-            members: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            persons = persons_file.read_row_group(group)
-            for row in persons.to_pylist():
-                if row["household_id"] not in households:
-                    raise ApplicationError(
-                        f"人员 {row['person_id']} 所属家庭 {row['household_id']} 不在对应的家庭分组中",
-                        field="path",
-                    )
-                members[row["household_id"]].append(row)
+            households, members, persons = _row_group(households_file, persons_file, group)
             needed = {row["village_code"] for row in households.values()} - set(village_rows)
             village_rows.update((d.code, d) for d in Division.objects.filter(code__in=needed))
             ids = list(households)
@@ -115,6 +104,26 @@ def registry_import_parquet(
             },
         )
     return counts
+
+
+def _row_group(
+    households_file: pq.ParquetFile, persons_file: pq.ParquetFile, group: int
+) -> tuple[dict[int, dict[str, Any]], dict[int, list[dict[str, Any]]], pa.Table]:
+    """Row group `group` of both files: the households by id, their members, and the persons
+    table (refused when a person's household is not in the same row group)."""
+    households = {
+        row["household_id"]: row for row in households_file.read_row_group(group).to_pylist()
+    }
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    persons = persons_file.read_row_group(group)
+    for row in persons.to_pylist():
+        if row["household_id"] not in households:
+            raise ApplicationError(
+                f"人员 {row['person_id']} 所属家庭 {row['household_id']} 不在对应的家庭分组中",
+                field="path",
+            )
+        members[row["household_id"]].append(row)
+    return households, members, persons
 
 
 def _villages(households_file: pq.ParquetFile) -> list[tuple[str, str]]:
