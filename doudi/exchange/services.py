@@ -25,7 +25,7 @@ from doudi.exchange import access, store
 from doudi.exchange.models import FeedSnapshot, FeedSubmission, SubmissionChannel, SubmissionStatus
 from doudi.exchange.readers import Problem, read_table
 from doudi.exchange.schemas import FEEDS, FeedSchema
-from doudi.exchange.validation import validate_table
+from doudi.exchange.validation import ValidationResult, validate_table
 
 PROVINCE_CODE = "350000"  # feeds arrive through the provincial data platform (POLICY.md §7)
 
@@ -122,28 +122,92 @@ def feed_file_ingest(
         "row_count": result.row_count,
     }
     if not result.is_valid:
-        with transaction.atomic():
-            submission = FeedSubmission.objects.create(
-                status=SubmissionStatus.REJECTED,
-                problem_count=result.problem_count,
-                problems=[p.as_dict() for p in result.problems],
-                **common,
-            )
-            audit_event_record(
-                actor=_user(actor),
-                action="exchange.file_reject",
-                obj=submission,
-                region_code=PROVINCE_CODE,
-                parameters={
-                    "source": source,
-                    "checksum": checksum,
-                    "problems": result.problem_count,
-                },
-            )
-        return IngestOutcome(
-            "rejected", source, submission, None, result.problems, result.problem_count
+        return _file_reject(
+            actor=actor, source=source, checksum=checksum, result=result, common=common
         )
+    return _snapshot_accept(
+        actor=actor,
+        schema=schema,
+        source=source,
+        checksum=checksum,
+        received_at=received_at,
+        today=today,
+        result=result,
+        common=common,
+    )
 
+
+def _file_reject(
+    *,
+    actor: Actor | None,
+    source: str,
+    checksum: str,
+    result: ValidationResult,
+    common: dict[str, Any],
+) -> IngestOutcome:
+    """A rejected submission with every problem, and its audit event; no data are kept."""
+    with transaction.atomic():
+        submission = FeedSubmission.objects.create(
+            status=SubmissionStatus.REJECTED,
+            problem_count=result.problem_count,
+            problems=[p.as_dict() for p in result.problems],
+            **common,
+        )
+        audit_event_record(
+            actor=_user(actor),
+            action="exchange.file_reject",
+            obj=submission,
+            region_code=PROVINCE_CODE,
+            parameters={
+                "source": source,
+                "checksum": checksum,
+                "problems": result.problem_count,
+            },
+        )
+    return IngestOutcome(
+        "rejected", source, submission, None, result.problems, result.problem_count
+    )
+
+
+def _snapshot_create(
+    *,
+    source: str,
+    checksum: str,
+    received_at: dt.datetime,
+    submission: FeedSubmission,
+    schema: FeedSchema,
+    today: dt.date,
+    relative: str,
+    result: ValidationResult,
+) -> FeedSnapshot:
+    return FeedSnapshot.objects.create(
+        source=source,
+        submission=submission,
+        checksum=checksum,
+        received_at=received_at,
+        snapshot_date=today,
+        path=relative,
+        schema_version=schema.version,
+        row_count=result.table.num_rows,
+        id_valid_count=result.id_counts["valid"],
+        id_missing_count=result.id_counts["missing"],
+        id_invalid_count=result.id_counts["invalid"],
+    )
+
+
+def _snapshot_accept(
+    *,
+    actor: Actor | None,
+    schema: FeedSchema,
+    source: str,
+    checksum: str,
+    received_at: dt.datetime,
+    today: dt.date,
+    result: ValidationResult,
+    common: dict[str, Any],
+) -> IngestOutcome:
+    """Write the normalised table to a temporary file, then in one transaction the submission,
+    the snapshot, the audit event and the rename into place; the file goes if anything fails."""
     assert result.table is not None
     relative = store.snapshot_relative_path(source, received_at, checksum)
     temporary = store.snapshot_write_temporary(
@@ -160,18 +224,15 @@ def feed_file_ingest(
     try:
         with transaction.atomic():
             submission = FeedSubmission.objects.create(status=SubmissionStatus.ACCEPTED, **common)
-            snapshot = FeedSnapshot.objects.create(
+            snapshot = _snapshot_create(
                 source=source,
-                submission=submission,
                 checksum=checksum,
                 received_at=received_at,
-                snapshot_date=today,
-                path=relative,
-                schema_version=schema.version,
-                row_count=result.table.num_rows,
-                id_valid_count=result.id_counts["valid"],
-                id_missing_count=result.id_counts["missing"],
-                id_invalid_count=result.id_counts["invalid"],
+                submission=submission,
+                schema=schema,
+                today=today,
+                relative=relative,
+                result=result,
             )
             audit_event_record(
                 actor=_user(actor),

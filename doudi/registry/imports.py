@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import transaction
 from django.utils import timezone
@@ -75,19 +76,7 @@ def registry_import_parquet(
             total=persons_file.metadata.num_rows, unit="人", desc="导入人员", disable=not progress
         )
         for group in range(households_file.num_row_groups):
-            households = {
-                row["household_id"]: row
-                for row in households_file.read_row_group(group).to_pylist()
-            }
-            members: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            persons = persons_file.read_row_group(group)
-            for row in persons.to_pylist():
-                if row["household_id"] not in households:
-                    raise ApplicationError(
-                        f"人员 {row['person_id']} 所属家庭 {row['household_id']} 不在对应的家庭分组中",
-                        field="path",
-                    )
-                members[row["household_id"]].append(row)
+            households, members, persons = _row_group(households_file, persons_file, group)
             needed = {row["village_code"] for row in households.values()} - set(village_rows)
             village_rows.update((d.code, d) for d in Division.objects.filter(code__in=needed))
             ids = list(households)
@@ -115,6 +104,26 @@ def registry_import_parquet(
             },
         )
     return counts
+
+
+def _row_group(
+    households_file: pq.ParquetFile, persons_file: pq.ParquetFile, group: int
+) -> tuple[dict[int, dict[str, Any]], dict[int, list[dict[str, Any]]], pa.Table]:
+    """Row group `group` of both files: the households by id, their members, and the persons
+    table (refused when a person's household is not in the same row group)."""
+    households = {
+        row["household_id"]: row for row in households_file.read_row_group(group).to_pylist()
+    }
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    persons = persons_file.read_row_group(group)
+    for row in persons.to_pylist():
+        if row["household_id"] not in households:
+            raise ApplicationError(
+                f"人员 {row['person_id']} 所属家庭 {row['household_id']} 不在对应的家庭分组中",
+                field="path",
+            )
+        members[row["household_id"]].append(row)
+    return households, members, persons
 
 
 def _villages(households_file: pq.ParquetFile) -> list[tuple[str, str]]:
@@ -153,6 +162,98 @@ def _with_history(model: Any, rows: list[dict[str, Any]], *, actor: Any, now: An
     )
 
 
+def _new_household_ids(household_ids: list[int], prefix: str) -> list[int]:
+    """The households of the chunk not loaded yet (by their external reference)."""
+    refs = [f"{prefix}{hid}" for hid in household_ids]
+    already = {
+        int(ref.removeprefix(prefix))
+        for ref in Household.objects.filter(external_ref__in=refs).values_list(
+            "external_ref", flat=True
+        )
+    }
+    return [hid for hid in household_ids if hid not in already]
+
+
+def _household_row(
+    pk: int, hid: int, row: dict[str, Any], village: Division, prefix: str, now: Any
+) -> dict[str, Any]:
+    return {
+        "id": pk,
+        "created_at": now,
+        "updated_at": now,
+        "public_id": uuid.uuid4(),
+        "village_id": village.code,
+        "province_code": village.province_code,
+        "city_code": village.city_code,
+        "county_code": village.county_code,
+        "township_code": village.township_code,
+        "village_code": village.code,
+        "address": row["address"],
+        "area_type": row["area_type"],
+        "external_ref": f"{prefix}{hid}",
+    }
+
+
+def _person_row(pk: int, row: dict[str, Any], now: Any) -> dict[str, Any]:
+    """The person, with the ID number encrypted, hashed and masked."""
+    number = row["id_number"]
+    return {
+        "id": pk,
+        "created_at": now,
+        "updated_at": now,
+        "public_id": uuid.uuid4(),
+        "name": row["name"],
+        "id_number_encrypted": id_number_encrypt(number),
+        "id_number_hash": id_number_hash(number),
+        "id_number_masked": idcard.mask(number),
+        "sex": row["sex"],
+        "birth_date": row["birth_date"],
+        "hukou_region_id": row["hukou_region_code"],
+        "hukou_type": row["hukou_type"],
+        "residence_region_id": row["residence_region_code"],
+        "phone": row["phone"] or "",
+        "disability_type": row["disability_type"] or "",
+        "disability_grade": row["disability_grade"],
+        "labour_capacity": row["labour_capacity"],
+        "serious_illness": row["serious_illness"],
+        "schooling": row["schooling"],
+        "vital_status": row["vital_status"],
+        "date_of_death": row.get("date_of_death"),
+    }
+
+
+def _membership_row(
+    pk: int, household_pk: int, person_pk: int, row: dict[str, Any], now: Any, today: Any
+) -> dict[str, Any]:
+    return {
+        "id": pk,
+        "created_at": now,
+        "updated_at": now,
+        "household_id": household_pk,
+        "person_id": person_pk,
+        "relation": row["relation"],
+        "is_counted": row["counted"],
+        "exclusion_reason": row["exclusion_reason"] or "",
+        "is_active": True,
+        "joined_on": today,
+        "left_on": None,
+    }
+
+
+def _account_row(person_pk: int, account: str, now: Any) -> dict[str, Any]:
+    """The person's primary bank account (its id is reserved once the chunk's are known)."""
+    return {
+        "created_at": now,
+        "updated_at": now,
+        "person_id": person_pk,
+        "bank_name": "合成数据银行",
+        "account_number_encrypted": field_encrypt(account),
+        "account_number_masked": account_number_mask(account),
+        "is_primary": True,
+        "is_active": True,
+    }
+
+
 def _write_chunk(
     household_ids: list[int],
     households: dict[int, dict[str, Any]],
@@ -162,14 +263,7 @@ def _write_chunk(
     counts: dict[str, int],
     actor: Any,
 ) -> None:
-    refs = [f"{prefix}{hid}" for hid in household_ids]
-    already = {
-        int(ref.removeprefix(prefix))
-        for ref in Household.objects.filter(external_ref__in=refs).values_list(
-            "external_ref", flat=True
-        )
-    }
-    new_ids = [hid for hid in household_ids if hid not in already]
+    new_ids = _new_household_ids(household_ids, prefix)
     counts["skipped_households"] += len(household_ids) - len(new_ids)
     members = {hid: members_by_household.pop(hid, []) for hid in household_ids}
     if not new_ids:
@@ -177,27 +271,17 @@ def _write_chunk(
     now = timezone.now()
     today = timezone.localdate()
     household_pks = dict(zip(new_ids, reserve_ids(Household, len(new_ids)), strict=True))
-    household_rows = []
-    for hid in new_ids:
-        row = households[hid]
-        village = village_rows[row["village_code"]]
-        household_rows.append(
-            {
-                "id": household_pks[hid],
-                "created_at": now,
-                "updated_at": now,
-                "public_id": uuid.uuid4(),
-                "village_id": village.code,
-                "province_code": village.province_code,
-                "city_code": village.city_code,
-                "county_code": village.county_code,
-                "township_code": village.township_code,
-                "village_code": village.code,
-                "address": row["address"],
-                "area_type": row["area_type"],
-                "external_ref": f"{prefix}{hid}",
-            }
+    household_rows = [
+        _household_row(
+            household_pks[hid],
+            hid,
+            households[hid],
+            village_rows[households[hid]["village_code"]],
+            prefix,
+            now,
         )
+        for hid in new_ids
+    ]
     _with_history(Household, household_rows, actor=actor, now=now)
 
     person_count = sum(len(members[hid]) for hid in new_ids)
@@ -206,62 +290,15 @@ def _write_chunk(
     person_rows, membership_rows, account_rows = [], [], []
     for hid in new_ids:
         for row in members[hid]:
-            number = row["id_number"]
             person_pk = next(person_pks)
-            person_rows.append(
-                {
-                    "id": person_pk,
-                    "created_at": now,
-                    "updated_at": now,
-                    "public_id": uuid.uuid4(),
-                    "name": row["name"],
-                    "id_number_encrypted": id_number_encrypt(number),
-                    "id_number_hash": id_number_hash(number),
-                    "id_number_masked": idcard.mask(number),
-                    "sex": row["sex"],
-                    "birth_date": row["birth_date"],
-                    "hukou_region_id": row["hukou_region_code"],
-                    "hukou_type": row["hukou_type"],
-                    "residence_region_id": row["residence_region_code"],
-                    "phone": row["phone"] or "",
-                    "disability_type": row["disability_type"] or "",
-                    "disability_grade": row["disability_grade"],
-                    "labour_capacity": row["labour_capacity"],
-                    "serious_illness": row["serious_illness"],
-                    "schooling": row["schooling"],
-                    "vital_status": row["vital_status"],
-                    "date_of_death": row.get("date_of_death"),
-                }
-            )
+            person_rows.append(_person_row(person_pk, row, now))
             membership_rows.append(
-                {
-                    "id": next(membership_pks),
-                    "created_at": now,
-                    "updated_at": now,
-                    "household_id": household_pks[hid],
-                    "person_id": person_pk,
-                    "relation": row["relation"],
-                    "is_counted": row["counted"],
-                    "exclusion_reason": row["exclusion_reason"] or "",
-                    "is_active": True,
-                    "joined_on": today,
-                    "left_on": None,
-                }
+                _membership_row(
+                    next(membership_pks), household_pks[hid], person_pk, row, now, today
+                )
             )
             if row.get("bank_account"):
-                account = row["bank_account"]
-                account_rows.append(
-                    {
-                        "created_at": now,
-                        "updated_at": now,
-                        "person_id": person_pk,
-                        "bank_name": "合成数据银行",
-                        "account_number_encrypted": field_encrypt(account),
-                        "account_number_masked": account_number_mask(account),
-                        "is_primary": True,
-                        "is_active": True,
-                    }
-                )
+                account_rows.append(_account_row(person_pk, row["bank_account"], now))
     _with_history(Person, person_rows, actor=actor, now=now)
     _with_history(Membership, membership_rows, actor=actor, now=now)
     for account, pk in zip(account_rows, reserve_ids(BankAccount, len(account_rows)), strict=True):

@@ -1,11 +1,12 @@
 """Persons of one block: members role by role (relation, age, sex), birth dates and ID numbers,
-names, exclusion, health and disability, schooling, residence, incomes, phones and bank cards, and
-the persons table. `generate_block` also draws the household-level columns (hardship, assets,
+names, exclusion, health and disability, schooling, residence, incomes (`incomes`), phones and bank
+cards, and the persons table. `generate_block` also draws the household-level columns (hardship, assets,
 addresses) in their place in the block's random stream, so it returns the whole `Block`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -27,22 +28,12 @@ from doudi.synth.distributions import (
     _TYPE_HEAD_LO,
     _TYPE_HEAD_MALE,
     DISABILITY_BY_AGE,
-    EMPLOYEE_PENSION_RURAL,
-    EMPLOYEE_PENSION_URBAN,
-    HARDSHIP_INCOME_CAP_RANGE,
     HARDSHIP_SHARE,
-    MIN_STABLE_WAGE,
-    NON_HARDSHIP_FLOOR,
-    RESIDENT_PENSION_RANGE,
     SCHOOLING_LUT,
     SERIOUS_ILLNESS_BY_AGE,
     T_SKIPPED,
     T_STEM,
-    WAGE_BASE_RURAL,
-    WAGE_BASE_URBAN,
-    WAGE_SIGMA,
     _Draw,
-    _fen,
     sample_age,
 )
 from doudi.synth.households import (
@@ -62,6 +53,7 @@ from doudi.synth.identity import (
     id_numbers,
     phone_numbers,
 )
+from doudi.synth.incomes import Incomes, household_income_rules, person_incomes
 from doudi.synth.schema import (
     _AREA_ARR,
     _D8,
@@ -191,29 +183,27 @@ def _names(
     return _strings_var(name_mat, np.where(single, 6, 9).astype(np.int32))
 
 
-def generate_block(
+class _Identity(NamedTuple):
+    """Per person: the birth date (days since 1970, as the allocation left it), the exact age on
+    the reference date, the birth year and the ID number (18 ASCII bytes)."""
+
+    birth_days: np.ndarray
+    age: np.ndarray
+    birth_year: np.ndarray
+    id_mat: np.ndarray
+
+
+def _identities(
     plan: _Plan,
     allocator: IdAllocator,
     allocate_in_turn: Callable[[int, Callable[[], None]], None],
-    phone_rounds: np.ndarray,
-    card_rounds: np.ndarray,
-) -> Block:
-    """The block's households and persons (wire schema). `allocate_in_turn(seq_no, fn)` runs the ID
-    allocation `fn` once every earlier block has run its own; `phone_rounds` and `card_rounds` are
-    the run's Feistel round tables."""
+    age: np.ndarray,
+    male: np.ndarray,
+) -> _Identity:
+    """Birth dates, the address code of each ID number (the county's, or for older persons
+    sometimes a predecessor's) and the ID numbers, allocated in block order."""
     m, rnd = plan.model, plan.rnd
-    village, urban, htype = plan.village, plan.urban, plan.htype
-    counts, size = plan.counts, plan.size
-    n_hh = size.shape[0]
-    n_p = int(size.sum())
-    offsets = np.zeros(n_hh, dtype=np.int64)
-    np.cumsum(size[:-1], out=offsets[1:])
-    hh_of = np.repeat(np.arange(n_hh), size)
-
-    # ---- members: relation, age, sex --------------------------------------------------------------
-    age, male, role = _members(rnd, htype, counts, offsets, n_p)
-
-    # ---- birth dates, address codes, ID numbers ---------------------------------------------------
+    n_p = age.shape[0]
     birth_days = _BASE_DAYS[age] - rnd.rng.integers(0, 365, n_p)
     addr = np.full(n_p, m.code_int, dtype=np.int64)
     if m.predecessors:
@@ -238,23 +228,42 @@ def generate_block(
     age = np.clip(
         REFERENCE_DATE.year - by - (mmdd > _REF_MMDD), 0, MAX_AGE
     )  # exact (a moved date may cross a birthday)
-    id_mat = id_numbers(addr, m.addr_ascii, by, mmdd, seq)
-    name_arr = _names(rnd, role, male, by, hh_of, n_hh)
-    sex_i = male.astype(np.int64)
+    return _Identity(birth_days, age, by, id_numbers(addr, m.addr_ascii, by, mmdd, seq))
 
-    # ---- hardship (household ground truth) ---------------------------------------------------------
+
+def _hardship(rnd: _Draw, htype: np.ndarray, urban: np.ndarray, n_hh: int) -> np.ndarray:
+    """Household ground truth: whether the household is in hardship (by type and area, scaled
+    to HARDSHIP_SHARE overall)."""
     p_h = _TYPE_HARDSHIP[htype] * np.where(urban, 0.8, 1.6)
     p_h = np.minimum(p_h * (HARDSHIP_SHARE / p_h.mean()), 0.6)
-    hardship = rnd.u(n_hh) < p_h
-    hard_p = hardship[hh_of]
-    urban_p = urban[hh_of]
+    return rnd.u(n_hh) < p_h
 
-    # ---- counted / exclusion (民发〔2021〕57号 第七条) ------------------------------------------------
+
+def _exclusion(
+    rnd: _Draw, role: np.ndarray, age: np.ndarray, male: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(counted, the reason drawn for an exclusion): 民发〔2021〕57号 第七条."""
+    n_p = age.shape[0]
     excluded = (role != R_HEAD) & (age >= 18) & (age <= 70) & (rnd.u(n_p) < 0.013)
     counted = ~excluded
-    reason = _REASON_LUT[sex_i, rnd.bits2(n_p)]
+    reason = _REASON_LUT[male.astype(np.int64), rnd.bits2(n_p)]
+    return counted, reason
 
-    # ---- health, disability, labour capacity, schooling --------------------------------------------
+
+class _Health(NamedTuple):
+    """Per person: disability (type and grade), serious illness, labour capacity, schooling."""
+
+    disabled: np.ndarray
+    dis_type: np.ndarray
+    dis_grade: np.ndarray
+    ill: np.ndarray
+    labour: np.ndarray
+    school: np.ndarray
+
+
+def _health(rnd: _Draw, age: np.ndarray, hard_p: np.ndarray, urban_p: np.ndarray) -> _Health:
+    """Health, disability, labour capacity and schooling, from age, area and hardship."""
+    n_p = age.shape[0]
     disabled = rnd.u(n_p) < np.minimum(DISABILITY_BY_AGE[age] * np.where(hard_p, 3.0, 1.0), 0.85)
     dis_type = _DIS_TYPE_LUT[(age < 18).astype(np.int64), rnd.bits2(n_p)]
     dis_grade = (_DIS_GRADE_LUT[rnd.bits(n_p)] + 1).astype(np.int8)
@@ -265,72 +274,48 @@ def generate_block(
     labour = (age >= 16) & ((age < 60) | older_ok) & ~severe & ~mental3 & ~ill
     school = SCHOOLING_LUT[age, rnd.bits2(n_p)]
     school = np.where(severe & (age >= 15), S_NONE, school)
+    return _Health(disabled, dis_type, dis_grade, ill, labour, school)
 
-    # ---- residence: ≈ 8 % live in another village (one that has households in this block) ----------
+
+def _residence(
+    rnd: _Draw,
+    counted: np.ndarray,
+    age: np.ndarray,
+    village: np.ndarray,
+    hh_of: np.ndarray,
+    n_hh: int,
+) -> np.ndarray:
+    """The village each person lives in: ≈ 8 % live in another village (one that has households
+    in this block)."""
+    n_p = age.shape[0]
     away = counted & (rnd.u(n_p) < np.where((age >= 16) & (age < 60), 0.13, 0.02))
-    res_village = np.where(away, village[rnd.rng.integers(0, n_hh, n_p)], village[hh_of])
+    return np.where(away, village[rnd.rng.integers(0, n_hh, n_p)], village[hh_of])
 
-    # ---- incomes (yuan per month) ------------------------------------------------------------------
-    works_age = (age >= 16) & (age <= 64) & labour & (school == S_NONE) & counted
-    p_emp = np.select(
-        [age < 20, age < 25, age < 50, age < 60],
-        [0.35, 0.65, np.where(male, 0.92, 0.80), np.where(male, 0.80, 0.55)],
-        default=0.35,
-    )
-    p_emp = p_emp * np.where(urban_p, 1.0, 0.85) * np.where(hard_p, 0.45, 1.0)
-    employed = works_age & (rnd.u(n_p) < p_emp)
-    unstable = employed & (rnd.u(n_p) < np.where(hard_p, 0.8, 0.2))
-    age_f = np.select([age < 25, age < 35, age < 50], [0.72, 1.0, 1.12], default=0.92)
-    wage = (
-        rnd.lognormal(np.where(urban_p, WAGE_BASE_URBAN, WAGE_BASE_RURAL), WAGE_SIGMA, n_p)
-        * age_f
-        * np.where(male, 1.0, 0.88)
-        * np.where(unstable, 0.7, 1.0)
-        * np.where(hard_p, 0.55, 1.0)
-    )
-    wage = np.where(unstable, wage, np.maximum(wage, MIN_STABLE_WAGE)) * employed
-    getihu = works_age & (age >= 20) & ~hard_p & (rnd.u(n_p) < np.where(urban_p, 0.10, 0.07))
-    farm = works_age & ~urban_p & ~employed & ~getihu & (age >= 30) & (rnd.u(n_p) < 0.55)
-    business = getihu * rnd.lognormal(4000.0, 0.8, n_p) + farm * rnd.lognormal(900.0, 0.6, n_p)
-    hukou_urban_h = np.where(rnd.u(n_hh) < np.where(urban, 0.10, 0.04), ~urban, urban)
-    hukou_urban = hukou_urban_h[hh_of]
-    pension_age = (age >= 60) | (~male & (age >= 55) & hukou_urban)
-    employee_pension = pension_age & ~hard_p & (rnd.u(n_p) < np.where(hukou_urban, 0.80, 0.15))
-    pension = (
-        np.where(
-            employee_pension,
-            rnd.lognormal(
-                np.where(hukou_urban, EMPLOYEE_PENSION_URBAN, EMPLOYEE_PENSION_RURAL), 0.35, n_p
-            ),
-            (age >= 60) * rnd.rng.uniform(*RESIDENT_PENSION_RANGE, n_p),
-        )
-        * counted
-    )
-    other = (rnd.u(n_p) < 0.05) * counted * rnd.lognormal(800.0, 0.7, n_p)
-    wage_f, bus_f, pen_f, oth_f = _fen(wage), _fen(business), _fen(pension), _fen(other)
 
-    # ---- household income rules: hardship below the line; others above it or asset-rich -----------
-    counted_n = np.bincount(hh_of, weights=counted, minlength=n_hh)
-    total = np.add.reduceat((wage_f + bus_f + pen_f + oth_f) * counted, offsets)
-    per_cap = total / np.maximum(counted_n, 1) / 100.0
-    cap_yuan = rnd.rng.uniform(*HARDSHIP_INCOME_CAP_RANGE, n_hh)
-    capped = hardship & (per_cap > cap_yuan)
-    factor = np.where(capped, cap_yuan / np.maximum(per_cap, 1e-9), 1.0)[hh_of]
-    wage_f = np.floor(wage_f * factor).astype(np.int64)
-    bus_f = np.floor(bus_f * factor).astype(np.int64)
-    pen_f = np.floor(pen_f * factor).astype(np.int64)
-    oth_f = np.floor(oth_f * factor).astype(np.int64)
-    low = ~hardship & (per_cap < NON_HARDSHIP_FLOOR)
-    asset_rich = low & (rnd.u(n_hh) < 0.25)
-    target = rnd.rng.uniform(NON_HARDSHIP_FLOOR, 2 * NON_HARDSHIP_FLOOR, n_hh)
-    # support from relatives living elsewhere, booked on the head
-    oth_f[offsets] += _fen(np.where(low & ~asset_rich, (target - per_cap) * counted_n, 0.0))
+class _Contacts(NamedTuple):
+    """Per person: the person id, phone and bank card (with whether each is held), vital
+    status and date of death."""
 
-    # ---- household assets --------------------------------------------------------------------------
-    fin, vehicles, vvalue, estate = household_assets(rnd, urban, hardship, asset_rich)
-    registrations = np.minimum(np.bincount(hh_of, weights=getihu & counted, minlength=n_hh), 3)
+    pid: np.ndarray
+    has_phone: np.ndarray
+    phone_mat: np.ndarray
+    has_bank: np.ndarray
+    card_mat: np.ndarray
+    deceased: np.ndarray
+    death_days: np.ndarray
 
-    # ---- phones, bank cards, vital status ----------------------------------------------------------
+
+def _contacts(
+    plan: _Plan,
+    age: np.ndarray,
+    hard_p: np.ndarray,
+    role: np.ndarray,
+    phone_rounds: np.ndarray,
+    card_rounds: np.ndarray,
+) -> _Contacts:
+    """Phones, bank cards and vital status."""
+    rnd = plan.rnd
+    n_p = age.shape[0]
     pid = np.arange(plan.first_person_id, plan.first_person_id + n_p, dtype=np.int64)
     has_phone = rnd.u(n_p) < np.select(
         [age < 12, age < 18, age < 75], [0.0, 0.7, 0.97], default=0.6
@@ -342,8 +327,112 @@ def generate_block(
     card_mat = bank_cards(pid, card_rounds, rnd.rng.integers(0, 10_000, n_p))
     deceased = (role != R_HEAD) & (age >= 75) & (rnd.u(n_p) < 0.015)
     death_days = np.where(deceased, _REF_DAYS - rnd.rng.integers(0, 365, n_p), 0)
+    return _Contacts(pid, has_phone, phone_mat, has_bank, card_mat, deceased, death_days)
 
-    # ---- assemble ------------------------------------------------------------------------------------
+
+def _persons_table(
+    *,
+    plan: _Plan,
+    person_hid: np.ndarray,
+    person_village: np.ndarray,
+    identity: _Identity,
+    name_arr: pa.Array,
+    male: np.ndarray,
+    role: np.ndarray,
+    counted: np.ndarray,
+    reason: np.ndarray,
+    res_village: np.ndarray,
+    health: _Health,
+    incomes: Incomes,
+    contacts: _Contacts,
+) -> pa.Table:
+    """The persons table in the wire schema (`_PERSON_WIRE`)."""
+    m, h, i, c = plan.model, health, incomes, contacts
+    return pa.Table.from_arrays(
+        [
+            pa.array(c.pid),
+            pa.array(person_hid),
+            _strings_fixed(identity.id_mat),
+            name_arr,
+            _dictarr(male, _SEX_ARR, _D8),
+            pa.array(identity.birth_days.astype(np.int32)).view(pa.date32()),
+            _dictarr(role, _RELATION_ARR, _D8),
+            pa.array(counted),
+            _dictarr(reason, _EXCL_ARR, _D8, null=counted),
+            _dictarr(person_village, m.village_code, _D16),
+            _dictarr(i.hukou_urban, _AREA_ARR, _D8),
+            _dictarr(res_village, m.village_code, _D16),
+            _strings_fixed(c.phone_mat, c.has_phone),
+            _dictarr(h.dis_type, _DIS_ARR, _D8, null=~h.disabled),
+            pa.array(h.dis_grade, mask=~h.disabled, type=pa.int8()),
+            pa.array(h.labour),
+            _dictarr(h.school, _SCHOOL_ARR, _D8),
+            _dictarr(c.deceased, _VITAL_ARR, _D8),
+            pa.array(h.ill),
+            pa.array(i.wage_f),
+            pa.array(i.employed & ~i.unstable & (i.wage_f > 0)),
+            pa.array(i.bus_f),
+            pa.array(i.pen_f),
+            pa.array(i.oth_f),
+            _strings_fixed(c.card_mat, c.has_bank),
+            pa.array(c.death_days.astype(np.int32), mask=~c.deceased).view(pa.date32()),
+        ],
+        schema=_PERSON_WIRE,
+    )
+
+
+def generate_block(
+    plan: _Plan,
+    allocator: IdAllocator,
+    allocate_in_turn: Callable[[int, Callable[[], None]], None],
+    phone_rounds: np.ndarray,
+    card_rounds: np.ndarray,
+) -> Block:
+    """The block's households and persons (wire schema). `allocate_in_turn(seq_no, fn)` runs the ID
+    allocation `fn` once every earlier block has run its own; `phone_rounds` and `card_rounds` are
+    the run's Feistel round tables. Each step draws from the block's random stream in turn, so the
+    order of the steps is part of the output."""
+    m, rnd = plan.model, plan.rnd
+    village, urban, htype = plan.village, plan.urban, plan.htype
+    counts, size = plan.counts, plan.size
+    n_hh = size.shape[0]
+    n_p = int(size.sum())
+    offsets = np.zeros(n_hh, dtype=np.int64)
+    np.cumsum(size[:-1], out=offsets[1:])
+    hh_of = np.repeat(np.arange(n_hh), size)
+
+    age, male, role = _members(rnd, htype, counts, offsets, n_p)
+    identity = _identities(plan, allocator, allocate_in_turn, age, male)
+    age = identity.age
+    name_arr = _names(rnd, role, male, identity.birth_year, hh_of, n_hh)
+    hardship = _hardship(rnd, htype, urban, n_hh)
+    hard_p = hardship[hh_of]
+    urban_p = urban[hh_of]
+    counted, reason = _exclusion(rnd, role, age, male)
+    health = _health(rnd, age, hard_p, urban_p)
+    res_village = _residence(rnd, counted, age, village, hh_of, n_hh)
+    incomes = person_incomes(
+        rnd,
+        age=age,
+        male=male,
+        labour=health.labour,
+        school=health.school,
+        counted=counted,
+        urban=urban,
+        urban_p=urban_p,
+        hard_p=hard_p,
+        hh_of=hh_of,
+        n_hh=n_hh,
+    )
+    incomes, asset_rich = household_income_rules(
+        rnd, incomes, hardship=hardship, counted=counted, hh_of=hh_of, offsets=offsets, n_hh=n_hh
+    )
+    fin, vehicles, vvalue, estate = household_assets(rnd, urban, hardship, asset_rich)
+    registrations = np.minimum(
+        np.bincount(hh_of, weights=incomes.getihu & counted, minlength=n_hh), 3
+    )
+    contacts = _contacts(plan, age, hard_p, role, phone_rounds, card_rounds)
+
     hid = np.arange(plan.first_household_id, plan.first_household_id + n_hh, dtype=np.int64)
     households = household_table(
         plan,
@@ -356,35 +445,19 @@ def generate_block(
         estate,
         registrations,
     )
-    persons = pa.Table.from_arrays(
-        [
-            pa.array(pid),
-            pa.array(hid[hh_of]),
-            _strings_fixed(id_mat),
-            name_arr,
-            _dictarr(male, _SEX_ARR, _D8),
-            pa.array(birth_days.astype(np.int32)).view(pa.date32()),
-            _dictarr(role, _RELATION_ARR, _D8),
-            pa.array(counted),
-            _dictarr(reason, _EXCL_ARR, _D8, null=counted),
-            _dictarr(village[hh_of], m.village_code, _D16),
-            _dictarr(hukou_urban, _AREA_ARR, _D8),
-            _dictarr(res_village, m.village_code, _D16),
-            _strings_fixed(phone_mat, has_phone),
-            _dictarr(dis_type, _DIS_ARR, _D8, null=~disabled),
-            pa.array(dis_grade, mask=~disabled, type=pa.int8()),
-            pa.array(labour),
-            _dictarr(school, _SCHOOL_ARR, _D8),
-            _dictarr(deceased, _VITAL_ARR, _D8),
-            pa.array(ill),
-            pa.array(wage_f),
-            pa.array(employed & ~unstable & (wage_f > 0)),
-            pa.array(bus_f),
-            pa.array(pen_f),
-            pa.array(oth_f),
-            _strings_fixed(card_mat, has_bank),
-            pa.array(death_days.astype(np.int32), mask=~deceased).view(pa.date32()),
-        ],
-        schema=_PERSON_WIRE,
+    persons = _persons_table(
+        plan=plan,
+        person_hid=hid[hh_of],
+        person_village=village[hh_of],
+        identity=identity,
+        name_arr=name_arr,
+        male=male,
+        role=role,
+        counted=counted,
+        reason=reason,
+        res_village=res_village,
+        health=health,
+        incomes=incomes,
+        contacts=contacts,
     )
     return Block(households=households, persons=persons, county_code=m.county.code)

@@ -4,6 +4,7 @@ Above the township's limit the county approves through a normal application."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -62,27 +63,9 @@ def _person(id_number: str, name: str) -> tuple[Person, Membership]:
     return person, membership
 
 
-@transaction.atomic
-def advance_payment_record(
-    *,
-    actor: Actor,
-    fund: ReserveFund,
-    id_number: str,
-    name: str,
-    amount: Any,
-    emergency: str,
-) -> AdvancePayment:
-    """Pay ``amount`` first to a person in an emergency (急难型), from ``fund``.
-
-    Refused above the township's limit (the county must approve a normal application), and
-    above the fund's balance. Writes the ledger entry, the payment, the paperwork deadline
-    (``advance_paperwork``, working days) and the audit event in one transaction."""
-    fund = fund_lock(actor=actor, fund=fund, permission=Permission.ADVANCE_ASSISTANCE_PAY)
-    value = amount_parse(amount, field="amount", label="先行救助金额")
-    emergency = text_required(
-        emergency, field="emergency", message="请写明急难情形（如 火灾、交通事故、突发重病）"
-    )
-    person, membership = _person(id_number, name)
+def _amount_check(value: Decimal, fund: ReserveFund, membership: Membership) -> Decimal:
+    """The fund's balance, once ``value`` is known to be within the township's limit (else the
+    county must approve a normal application) and the balance."""
     if not advance_payment_allowed(value, fund.advance_limit):
         raise ApplicationError(
             f"先行救助金额 {format_yuan(value)} 超过本乡镇（街道）单笔限额 "
@@ -100,6 +83,20 @@ def advance_payment_record(
             f"备用金余额不足：本次支出 {format_yuan(value)}，当前余额 {format_yuan(balance)}",
             field="amount",
         )
+    return balance
+
+
+def _advance_create(
+    *,
+    actor: Actor,
+    fund: ReserveFund,
+    person: Person,
+    membership: Membership,
+    value: Decimal,
+    emergency: str,
+) -> AdvancePayment:
+    """The ledger entry (paid out of the fund today) and the payment, with its paperwork due
+    date; and the paperwork deadline."""
     day = today()
     due = paperwork_due(day, fund.paperwork_working_days, workday_calendar_get())
     entry = LedgerEntry.objects.create(
@@ -134,6 +131,39 @@ def advance_payment_record(
         start_date=day,
         working_days=fund.paperwork_working_days,
     )
+    return advance
+
+
+@transaction.atomic
+def advance_payment_record(
+    *,
+    actor: Actor,
+    fund: ReserveFund,
+    id_number: str,
+    name: str,
+    amount: Any,
+    emergency: str,
+) -> AdvancePayment:
+    """Pay ``amount`` first to a person in an emergency (急难型), from ``fund``.
+
+    Refused above the township's limit (the county must approve a normal application), and
+    above the fund's balance. Writes the ledger entry, the payment, the paperwork deadline
+    (``advance_paperwork``, working days) and the audit event in one transaction."""
+    fund = fund_lock(actor=actor, fund=fund, permission=Permission.ADVANCE_ASSISTANCE_PAY)
+    value = amount_parse(amount, field="amount", label="先行救助金额")
+    emergency = text_required(
+        emergency, field="emergency", message="请写明急难情形（如 火灾、交通事故、突发重病）"
+    )
+    person, membership = _person(id_number, name)
+    balance = _amount_check(value, fund, membership)
+    advance = _advance_create(
+        actor=actor,
+        fund=fund,
+        person=person,
+        membership=membership,
+        value=value,
+        emergency=emergency,
+    )
     audit_event_record(
         actor=actor.user,
         action="relief.advance_paid",
@@ -146,7 +176,7 @@ def advance_payment_record(
             "amount": str(value),
             "advance_limit": str(fund.advance_limit),
             "balance_after": str(balance - value),
-            "paperwork_due": due.date.isoformat(),
+            "paperwork_due": advance.paperwork_due.isoformat(),
             "emergency": emergency,
         },
     )

@@ -1,0 +1,65 @@
+"""What a report reads: the latest snapshot of every source for the counted members, and the
+situation an application declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from doudi.exchange.models import FeedSnapshot
+from doudi.exchange.selectors import feed_snapshots_latest
+from doudi.exchange.store import snapshot_path
+from doudi.verification import findings, snapshots
+from doudi.verification.services._common import read_threads
+from doudi.verification.sources import SOURCES
+
+
+@dataclass(frozen=True)
+class _Read:
+    snapshot: FeedSnapshot | None
+    read: findings.SourceRead
+
+
+def _read_sources(members: list[findings.Member]) -> list[_Read]:
+    keys = [member.person_key for member in members]
+    latest = feed_snapshots_latest(sources=[spec.source for spec in SOURCES])
+    sent = [spec for spec in SOURCES if spec.source in latest]
+    found = snapshots.records_many(
+        reads=[(snapshot_path(latest[spec.source].path), spec.columns) for spec in sent],
+        person_keys=keys,
+        workers=read_threads(),
+    )
+    records = {spec.source: rows for spec, rows in zip(sent, found, strict=True)}
+    reads = []
+    for spec in SOURCES:
+        snapshot = latest.get(spec.source)
+        if snapshot is None:
+            reads.append(_Read(None, findings.SourceRead(spec.source, None, None)))
+            continue
+        reads.append(
+            _Read(
+                snapshot,
+                findings.SourceRead(
+                    spec.source, snapshot.pk, snapshot.snapshot_date, records[spec.source]
+                ),
+            )
+        )
+    return reads
+
+
+def _declaration(situation: dict[str, Any]) -> findings.Declaration:
+    def amount(value: Any) -> Decimal:
+        try:
+            return Decimal(str(value if value is not None else "0"))
+        except InvalidOperation:
+            return Decimal("0")
+
+    incomes: dict[str, dict[str, Decimal]] = {}
+    for member in situation.get("members", []):
+        by_type = incomes.setdefault(str(member.get("id")), {})
+        for income in member.get("incomes", []):
+            kind = str(income.get("type"))
+            by_type[kind] = by_type.get(kind, Decimal("0.00")) + amount(income.get("monthly"))
+    assets = {key: amount(value) for key, value in (situation.get("assets") or {}).items()}
+    return findings.Declaration(incomes=incomes, assets=assets)
