@@ -1,15 +1,15 @@
 """What a report reads: the latest snapshot of every source for the counted members, and the
-situation an application declared."""
+situation an application declared (typed: its stored JSON is read by the standards engine)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from doudi.exchange.models import FeedSnapshot
 from doudi.exchange.selectors import feed_snapshots_latest
 from doudi.exchange.store import snapshot_path
+from doudi.policy import Situation
 from doudi.verification import findings, snapshots
 from doudi.verification.services._common import read_threads
 from doudi.verification.sources import SOURCES
@@ -48,18 +48,16 @@ def _read_sources(members: list[findings.Member]) -> list[_Read]:
     return reads
 
 
-def _declaration(situation: dict[str, Any]) -> findings.Declaration:
-    def amount(value: Any) -> Decimal:
-        try:
-            return Decimal(str(value if value is not None else "0"))
-        except InvalidOperation:
-            return Decimal("0")
-
+def _declaration(situation: Situation) -> findings.Declaration:
+    """What the application declared, as the findings compare it: each member's monthly incomes
+    summed by type, and the household's assets (an asset not declared is declared as none)."""
     incomes: dict[str, dict[str, Decimal]] = {}
-    for member in situation.get("members", []):
-        by_type = incomes.setdefault(str(member.get("id")), {})
-        for income in member.get("incomes", []):
-            kind = str(income.get("type"))
-            by_type[kind] = by_type.get(kind, Decimal("0.00")) + amount(income.get("monthly"))
-    assets = {key: amount(value) for key, value in (situation.get("assets") or {}).items()}
+    for member in situation.members:
+        by_type = incomes.setdefault(member.id, {})
+        for income in member.incomes:
+            by_type[income.type] = by_type.get(income.type, Decimal("0.00")) + income.monthly
+    assets = {
+        field.name: Decimal(getattr(situation.assets, field.name))
+        for field in fields(situation.assets)
+    }
     return findings.Declaration(incomes=incomes, assets=assets)

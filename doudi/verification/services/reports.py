@@ -17,6 +17,7 @@ from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_open
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.registry.models import Household, Person
+from doudi.standards.engine import situation_from_json
 from doudi.verification import access, findings
 from doudi.verification.limits import limits_for
 from doudi.verification.models import (
@@ -94,7 +95,11 @@ def _check(*, household: Household, application: Any | None) -> _Check:
     )
     members = [findings.Member(p.pk, str(p.public_id), p.name, p.id_number_hash) for p in persons]
     reads = _read_sources(members)
-    declaration = _declaration(application.situation) if application is not None else None
+    declaration = (
+        _declaration(situation_from_json(application.situation, field="situation"))
+        if application is not None
+        else None
+    )
     result = findings.assemble(
         month=month,
         members=members,
