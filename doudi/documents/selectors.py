@@ -372,6 +372,54 @@ def _notice_scope(actor: Actor, region_code: str) -> Division:
     raise NotFound("乡镇（街道）不存在或不在您的管辖范围内", field="region_code")
 
 
+def _notice_lines(application: Application, villages: dict[str, str]) -> list[NoticeLine]:
+    """The notice's lines of one application: one per published programme its proposal found
+    eligible that ``notice_entry`` lists (``villages`` keeps the village names looked up)."""
+    published = application.notice_published_on
+    assert published is not None
+    members = [
+        NoticeMember(
+            name=person.name,
+            id_number=person.id_number_masked,
+            birth_date=person.birth_date,
+            is_applicant=member["relation"] == Relation.HEAD,
+        )
+        for member, person in _situation_members(application)
+    ]
+    lines: list[NoticeLine] = []
+    if not members:
+        return lines
+    for programme in application.programmes:
+        proposed = application.proposal.get(programme, {})
+        if programme not in programmes.PUBLISHED_IN_NOTICE or not proposed.get("eligible"):
+            continue
+        entry = notice_entry(
+            programme,
+            members,
+            amount=Decimal(str(proposed["amount"])),
+            notice_date=published,
+            masker=_already_masked,
+        )
+        if entry is None:
+            continue
+        village = villages.setdefault(
+            application.village_code, _division_name(application.village_code)
+        )
+        lines.append(
+            NoticeLine(
+                village=village,
+                programme=Programme(programme).label,
+                name=entry.name,
+                masked_id_number=entry.masked_id_number,
+                number_covered=entry.number_covered,
+                amount=entry.amount,
+                published_on=published,
+                last_day=notice_last_day(published, DEADLINE_RULES["public_notice"].days),
+            )
+        )
+    return lines
+
+
 def notice_sheet_content(
     *,
     actor: Actor,
@@ -396,49 +444,7 @@ def notice_sheet_content(
         .order_by("village_code", "notice_published_on", "id")
     )
     villages: dict[str, str] = {}
-    lines = []
-    for application in applications:
-        published = application.notice_published_on
-        assert published is not None
-        members = [
-            NoticeMember(
-                name=person.name,
-                id_number=person.id_number_masked,
-                birth_date=person.birth_date,
-                is_applicant=member["relation"] == Relation.HEAD,
-            )
-            for member, person in _situation_members(application)
-        ]
-        if not members:
-            continue
-        for programme in application.programmes:
-            proposed = application.proposal.get(programme, {})
-            if programme not in programmes.PUBLISHED_IN_NOTICE or not proposed.get("eligible"):
-                continue
-            entry = notice_entry(
-                programme,
-                members,
-                amount=Decimal(str(proposed["amount"])),
-                notice_date=published,
-                masker=_already_masked,
-            )
-            if entry is None:
-                continue
-            village = villages.setdefault(
-                application.village_code, _division_name(application.village_code)
-            )
-            lines.append(
-                NoticeLine(
-                    village=village,
-                    programme=Programme(programme).label,
-                    name=entry.name,
-                    masked_id_number=entry.masked_id_number,
-                    number_covered=entry.number_covered,
-                    amount=entry.amount,
-                    published_on=published,
-                    last_day=notice_last_day(published, DEADLINE_RULES["public_notice"].days),
-                )
-            )
+    lines = [line for application in applications for line in _notice_lines(application, villages)]
     office = township_office(
         county_code=scope.county_code, township_code=scope.township_code or scope.code
     )

@@ -34,19 +34,10 @@ def local_standard_set(
     """Add a dated value. The period before it is closed the day before it starts; if a later value
     already exists, this one ends the day before that one. Nothing is overwritten."""
     actor.require(Permission.STANDARDS_MANAGE)
-    if parameter not in LocalParameter.values:
-        allowed = "、".join(LocalParameter.values)
-        raise ApplicationError(f"未知的地方标准：{parameter}，可选：{allowed}", field="parameter")
-    if area_scope not in AreaScope.values:
-        raise ApplicationError(f"适用范围取值无效：{area_scope}", field="area_scope")
+    _check_choices(parameter=parameter, area_scope=area_scope)
     region = _region_setting_standards(actor=actor, region_code=region_code)
     value = amount_parse(amount, field="amount", label="标准金额")
-    if effective_from.day != 1:
-        raise ApplicationError("标准按月执行：起始日期须为某月 1 日", field="effective_from")
-    if not document.strip():
-        raise ApplicationError("请填写文件依据（文号）", field="document")
-    if not reason.strip():
-        raise ApplicationError("请填写调整原因", field="reason")
+    _check_period(effective_from=effective_from, document=document, reason=reason)
 
     same = LocalStandard.objects.select_for_update().filter(
         parameter=parameter, region=region, area_scope=area_scope
@@ -75,23 +66,47 @@ def local_standard_set(
     standard._history_user = actor.user
     standard._change_reason = reason
     standard.save()
+    _standard_set_audit(actor=actor, standard=standard, previous=previous, reason=reason)
+    return standard
+
+
+def _check_choices(*, parameter: str, area_scope: str) -> None:
+    if parameter not in LocalParameter.values:
+        allowed = "、".join(LocalParameter.values)
+        raise ApplicationError(f"未知的地方标准：{parameter}，可选：{allowed}", field="parameter")
+    if area_scope not in AreaScope.values:
+        raise ApplicationError(f"适用范围取值无效：{area_scope}", field="area_scope")
+
+
+def _check_period(*, effective_from: date, document: str, reason: str) -> None:
+    """A standard runs by month, rests on a document and is changed for a reason."""
+    if effective_from.day != 1:
+        raise ApplicationError("标准按月执行：起始日期须为某月 1 日", field="effective_from")
+    if not document.strip():
+        raise ApplicationError("请填写文件依据（文号）", field="document")
+    if not reason.strip():
+        raise ApplicationError("请填写调整原因", field="reason")
+
+
+def _standard_set_audit(
+    *, actor: Actor, standard: LocalStandard, previous: LocalStandard | None, reason: str
+) -> None:
     audit_event_record(
         actor=actor.user,
         action="standard.set",
         obj=standard,
-        region_code=region.code,
+        region_code=standard.region.code,
         parameters={
-            "parameter": parameter,
-            "area_scope": area_scope,
-            "amount": str(value),
-            "effective_from": effective_from.isoformat(),
+            "parameter": standard.parameter,
+            "area_scope": standard.area_scope,
+            "amount": str(standard.amount),
+            "effective_from": standard.effective_from.isoformat(),
             "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
             "document": standard.document,
             "reason": reason.strip(),
             "previous": {"id": previous.pk, "amount": str(previous.amount)} if previous else None,
         },
     )
-    return standard
 
 
 def _region_setting_standards(*, actor: Actor, region_code: str) -> Division:

@@ -85,25 +85,9 @@ def _check_not_counted_elsewhere(
         )
 
 
-@transaction.atomic
-def household_register(
-    *,
-    actor: Actor,
-    village_code: str,
-    address: str,
-    area_type: str,
-    members: list[MemberSpec],
-    reason: str,
-    joined_on: date | None = None,
-) -> Household:
-    """Register a household with its members in one step: all of it is written, or none of it."""
-    actor.require(Permission.REGISTRY_EDIT)
-    reason = _require_reason(reason)
-    village = _village(village_code, field="village_code")
-    _require_in_region(actor, village, field="village_code")
-    if not address.strip():
-        raise _error("详细地址不能为空", field="address", code=Code.INVALID_VALUE)
-    _check_choice(area_type, AreaType, field="area_type", label="城乡类别")
+def _check_member_specs(members: list[MemberSpec]) -> None:
+    """One head; each member an existing person or new facts (one of the two); no ID number twice
+    among the new persons."""
     heads = [index for index, spec in enumerate(members) if spec.relation == Relation.HEAD]
     if len(heads) != 1:
         raise _error("家庭须有且只有一名户主", field="members", code=Code.SECOND_HEAD)
@@ -127,17 +111,16 @@ def household_register(
                 )
             seen_numbers.add(number)
 
-    household = Household(
-        village=village,
-        province_code=village.province_code,
-        city_code=village.city_code,
-        county_code=village.county_code,
-        township_code=village.township_code,
-        village_code=village.code,
-        address=address.strip(),
-        area_type=area_type,
-    )
-    _with_history(household, actor=actor, reason=reason).save()
+
+def _members_add(
+    actor: Actor,
+    household: Household,
+    members: list[MemberSpec],
+    *,
+    joined_on: date | None,
+    reason: str,
+) -> None:
+    """Create the new persons and every membership of a household being registered."""
     joined = joined_on or timezone.localdate()
     for index, spec in enumerate(members):
         prefix = f"members[{index}]."
@@ -159,6 +142,41 @@ def household_register(
             reason=reason,
             field=prefix,
         )
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor: Actor,
+    village_code: str,
+    address: str,
+    area_type: str,
+    members: list[MemberSpec],
+    reason: str,
+    joined_on: date | None = None,
+) -> Household:
+    """Register a household with its members in one step: all of it is written, or none of it."""
+    actor.require(Permission.REGISTRY_EDIT)
+    reason = _require_reason(reason)
+    village = _village(village_code, field="village_code")
+    _require_in_region(actor, village, field="village_code")
+    if not address.strip():
+        raise _error("详细地址不能为空", field="address", code=Code.INVALID_VALUE)
+    _check_choice(area_type, AreaType, field="area_type", label="城乡类别")
+    _check_member_specs(members)
+
+    household = Household(
+        village=village,
+        province_code=village.province_code,
+        city_code=village.city_code,
+        county_code=village.county_code,
+        township_code=village.township_code,
+        village_code=village.code,
+        address=address.strip(),
+        area_type=area_type,
+    )
+    _with_history(household, actor=actor, reason=reason).save()
+    _members_add(actor, household, members, joined_on=joined_on, reason=reason)
     audit_event_record(
         actor=actor.user,
         action="household.registered",
