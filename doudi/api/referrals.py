@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from doudi.accounts.names import staff_name
 from doudi.core.exceptions import ApplicationError
-from doudi.intake.models import Application
+from doudi.intake import selectors as intake_selectors
 from doudi.referrals import selectors, services
 from doudi.referrals.models import Referral
 from doudi.registry.selectors import household_member_get
@@ -143,9 +143,9 @@ def referral_create(request, payload: ReferralIn):  # type: ignore[no-untyped-de
         person = household_member_get(household=household, public_id=payload.person, field="person")
     application = None
     if payload.application is not None:
-        application = Application.objects.filter(
-            public_id=payload.application, household=household
-        ).first()
+        application = intake_selectors.household_application_find(
+            household=household, public_id=str(payload.application)
+        )
         if application is None:
             raise ApplicationError("该申请不属于本家庭", field="application")
     referral = services.referral_create(

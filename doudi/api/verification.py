@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.intake import selectors as intake_selectors
 from doudi.intake.models import Application
 from doudi.registry.selectors import household_member_get
 from doudi.verification import selectors, services
@@ -140,7 +141,7 @@ def _consent(consent: VerificationConsent) -> dict[str, Any]:
 
 
 def _application(actor, public_id: UUID) -> Application:  # type: ignore[no-untyped-def]
-    found = Application.objects.filter(actor.region_q(), public_id=public_id).first()
+    found = intake_selectors.application_find_in_region(actor=actor, public_id=public_id)
     if found is None:
         raise NotFound("申请不存在或不在您的管辖范围内", field="application")
     return found

@@ -68,6 +68,16 @@ def application_visible(*, actor: Actor, application: Application) -> bool:
     return Application.objects.filter(actor.region_q(), pk=application.pk).exists()
 
 
+def application_find_in_region(*, actor: Actor, public_id: UUID | str) -> Application | None:
+    """The application of the actor's region with this public id, for a caller of another
+    context that refers to it (a verification request) without reading cases; None otherwise."""
+    try:
+        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+    except ValueError:
+        return None
+    return Application.objects.filter(actor.region_q(), public_id=key).first()
+
+
 def window_receipt_get(*, actor: Actor, public_id: UUID | str) -> Application:
     """The application this staff user filed at their own township's window for a household of
     another region (跨区域受理的回执); the case itself stays with its own township."""

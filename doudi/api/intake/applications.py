@@ -179,7 +179,7 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
         is_relative_declared=payload.is_relative_declared,
         needs=payload.needs,
     )
-    if not Application.objects.filter(request.auth.region_q(), pk=application.pk).exists():
+    if not selectors.application_visible(actor=request.auth, application=application):
         return Status(
             202,
             {

@@ -219,12 +219,12 @@ def database_queries(source: str) -> list[str]:
 
 
 def _page_modules() -> list[Path]:
-    """Every module of the staff UI and the applicants' pages, except tests and template tags
-    (whose ``register.filter`` is not a query)."""
-    web = PACKAGE / "web"
+    """Every module of the staff UI, the REST API and the applicants' pages, except tests and
+    template tags (whose ``register.filter`` is not a query)."""
     modules = [
         path
-        for path in sorted(web.rglob("*.py"))
+        for edge in ("web", "api")
+        for path in sorted((PACKAGE / edge).rglob("*.py"))
         if "tests" not in path.parts and "templatetags" not in path.parts
     ]
     return [*modules, PACKAGE / "portal" / "views.py", PACKAGE / "portal" / "urls.py"]
@@ -247,9 +247,9 @@ def test_the_query_scan_sees_a_query_in_a_page() -> None:
     ]
 
 
-def test_no_page_queries_the_database_itself() -> None:
-    """Views parse the request, call a selector or a service, and render: every query lives in a
-    context's selectors or services, where the API reads it too."""
+def test_no_page_or_endpoint_queries_the_database_itself() -> None:
+    """Views and API endpoints parse the request, call a selector or a service, and render: every
+    query lives in a context's selectors or services, where both edges read it."""
     found = [
         f"{path.relative_to(ROOT)}:{line}"
         for path in _page_modules()
