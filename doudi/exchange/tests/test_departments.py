@@ -19,6 +19,7 @@ from doudi.exchange import access
 from doudi.exchange.models import FeedSnapshot, FeedSubmission
 from doudi.exchange.schemas import FEEDS
 from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, csv_bytes
+from doudi.testing.clients import api_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -193,21 +194,18 @@ def test_staff_who_send_nothing_are_refused(caseworker_user, client):
 
 
 def test_a_department_uploads_through_the_api_only_its_own_feed(tax_user, client):
-    from doudi.accounts.services import api_token_create
-
-    token = api_token_create(user=tax_user, name="税务接口")[0]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = api_headers(tax_user, name="税务接口")
     accepted = client.post(
         "/api/exchange/feeds/tax/snapshots",
         {"file": SimpleUploadedFile("tax.csv", csv_bytes(TAX_HEADER, TAX_ROWS))},
-        headers=headers,
+        **headers,
     )
     assert accepted.status_code == 201
     before = _state()
     refused = client.post(
         "/api/exchange/feeds/bank_deposits/snapshots",
         {"file": SimpleUploadedFile("b.csv", b"x")},
-        headers=headers,
+        **headers,
     )
     assert refused.status_code == 403
     assert refused.json()["message"] == "无权限：报送“银行存款”数据"

@@ -14,13 +14,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
 
-from doudi.accounts.services import api_token_create
 from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent
 from doudi.intake.models import Application
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
 from doudi.verification import batch_services, services
 from doudi.verification.batch import SCREENED_SOURCES
@@ -470,13 +470,8 @@ def test_the_command_refuses_and_writes_nothing(  # type: ignore[no-untyped-def]
 # -- the API ----------------------------------------------------------------------------------
 
 
-def _api(user):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def test_the_api_starts_lists_and_pages_runs(caseworker, caseworker_user, township):
-    headers = _api(caseworker_user)
+    headers = api_headers(caseworker_user)
     client = Client()
     with on("2026-11-10"):
         response = client.post(
@@ -532,7 +527,7 @@ def test_the_api_refuses_another_township_and_writes_nothing(outsider_user, town
             "/api/verification/batches",
             data={"region": "350112001"},
             content_type="application/json",
-            **_api(outsider_user),
+            **api_headers(outsider_user),
         )
     assert response.status_code == 404
     assert counts() == before

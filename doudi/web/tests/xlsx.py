@@ -5,16 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.test import Client
 from openpyxl import load_workbook
 
 from doudi.web.exports import XLSX
-
-
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sheet_rows(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
