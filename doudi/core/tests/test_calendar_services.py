@@ -21,6 +21,7 @@ from doudi.core.calendar import (
 )
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import AuditEvent, Deadline, HolidaySchedule, HolidayScheduleDay
+from doudi.testing.state import row_counts
 
 D = dt.date
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -56,9 +57,7 @@ def open_deadline(object_id: str, start: dt.date, working_days: int) -> Deadline
 
 def snapshot() -> tuple:
     return (
-        HolidaySchedule.objects.count(),
-        HolidayScheduleDay.objects.count(),
-        AuditEvent.objects.count(),
+        *row_counts(HolidaySchedule, HolidayScheduleDay, AuditEvent),
         list(Deadline.objects.order_by("pk").values_list("due_date", "is_provisional")),
     )
 

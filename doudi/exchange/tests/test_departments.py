@@ -20,6 +20,7 @@ from doudi.exchange.models import FeedSnapshot, FeedSubmission
 from doudi.exchange.schemas import FEEDS
 from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, csv_bytes
 from doudi.testing.clients import api_headers
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +54,8 @@ def tax_user(villages):  # type: ignore[no-untyped-def]
     return department_user("changle_tax", PartnerDepartment.TAX)
 
 
-def _state() -> tuple[int, int, int]:
-    return FeedSubmission.objects.count(), FeedSnapshot.objects.count(), AuditEvent.objects.count()
+def _state() -> tuple[int, ...]:
+    return row_counts(FeedSubmission, FeedSnapshot, AuditEvent)
 
 
 def test_every_feed_has_its_sending_department():

@@ -18,6 +18,7 @@ from doudi.intake.tests.test_services import submit
 from doudi.intake.tests.test_steps import awaiting, visited
 from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
@@ -30,10 +31,7 @@ def state(application: Application) -> tuple:
         application.version,
         list(application.missing_items),
         list(application.requested_items),
-        CaseEvent.objects.count(),
-        AuditEvent.objects.count(),
-        Material.objects.count(),
-        MaterialUse.objects.count(),
+        *row_counts(CaseEvent, AuditEvent, Material, MaterialUse),
     )
 
 

@@ -16,16 +16,14 @@ from doudi.intake.services import OUT_OF_REGION_MESSAGE, household_find_for_wind
 from doudi.intake.tests.test_services import members, on, submit
 from doudi.registry.tests.factories import register_household
 from doudi.testing.clients import api_client
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
 
-def counts() -> tuple[int, int, int, int]:
-    return (
-        Application.objects.count(),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
-        AuditEvent.objects.filter(action="application.submit").count(),
+def counts() -> tuple[int, ...]:
+    return row_counts(
+        Application, CaseEvent, Consent, AuditEvent.objects.filter(action="application.submit")
     )
 
 

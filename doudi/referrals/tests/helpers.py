@@ -7,6 +7,7 @@ from doudi.accounts.scoping import Actor, actor_for_user
 from doudi.core.models import AuditEvent, Deadline, Division
 from doudi.intake.models import Application
 from doudi.referrals.models import Referral
+from doudi.testing.state import row_counts
 
 
 def make_partner(username: str, division_code: str, department: str, *, name: str) -> Actor:
@@ -50,7 +51,9 @@ def state() -> tuple:
         Referral.objects.count(),
         sum(Referral.objects.values_list("version", flat=True)),
         tuple(Referral.objects.order_by("id").values_list("status", flat=True)),
-        AuditEvent.objects.filter(action__startswith="referral.").count(),
-        Deadline.objects.filter(object_type="referrals.referral").count(),
-        Deadline.objects.filter(object_type="referrals.referral", closed_at__isnull=True).count(),
+        *row_counts(
+            AuditEvent.objects.filter(action__startswith="referral."),
+            Deadline.objects.filter(object_type="referrals.referral"),
+            Deadline.objects.filter(object_type="referrals.referral", closed_at__isnull=True),
+        ),
     )

@@ -15,6 +15,7 @@ from doudi.registry.tests.factories import person_facts, register_household
 from doudi.reviews.models import ChangeReport, EntitlementChange, ReviewCase, ReviewEvent
 from doudi.testing.cases import application_at
 from doudi.testing.clock import SHANGHAI
+from doudi.testing.state import row_counts
 
 
 def people(household):  # type: ignore[no-untyped-def]
@@ -100,11 +101,7 @@ def state(household) -> tuple:  # type: ignore[no-untyped-def]
     return (
         entitlement_rows(household),
         list(ReviewCase.objects.order_by("id").values_list("status", "version")),
-        ReviewEvent.objects.count(),
-        EntitlementChange.objects.count(),
-        ChangeReport.objects.count(),
-        EvaluationRecord.objects.count(),
-        AuditEvent.objects.count(),
+        *row_counts(ReviewEvent, EntitlementChange, ChangeReport, EvaluationRecord, AuditEvent),
     )
 
 

@@ -22,6 +22,7 @@ from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
 from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 from doudi.verification import batch_services, services
 from doudi.verification.batch import SCREENED_SOURCES
 from doudi.verification.models import (
@@ -40,13 +41,13 @@ READ = [s for s in SCREENED_SOURCES if s != "securities"]  # lin_feeds: 证券 s
 
 
 def counts() -> tuple[int, ...]:
-    return (
-        BatchRun.objects.count(),
-        BatchResult.objects.count(),
-        BatchPersonAccess.objects.count(),
-        AuditEvent.objects.filter(action="verification.batch_run").count(),
-        VerificationReport.objects.count(),
-        PersonDataAccess.objects.count(),
+    return row_counts(
+        BatchRun,
+        BatchResult,
+        BatchPersonAccess,
+        AuditEvent.objects.filter(action="verification.batch_run"),
+        VerificationReport,
+        PersonDataAccess,
     )
 
 

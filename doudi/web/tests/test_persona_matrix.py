@@ -21,6 +21,7 @@ from doudi.policy.tests.test_population import write_snapshot
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.tests.factories import make_id_number
 from doudi.testing.clients import api_client, api_headers, logged_in
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import (
     ANY_STAFF,
     PERSONAS,
@@ -399,16 +400,17 @@ def _state() -> tuple[int, ...]:
     from doudi.standards.models import LocalStandard
 
     return (
-        LocalStandard.objects.count(),
-        Household.objects.count(),
-        Person.objects.count(),
-        Membership.objects.filter(is_active=True).count(),
-        AuditEvent.objects.count(),
-        Person.history.count(),
-        Application.objects.count(),
+        *row_counts(
+            LocalStandard,
+            Household,
+            Person,
+            Membership.objects.filter(is_active=True),
+            AuditEvent,
+            Person.history,
+            Application,
+        ),
         sum(Application.objects.values_list("version", flat=True)),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
+        *row_counts(CaseEvent, Consent),
         *(value for area in AREAS if hasattr(area, "state") for value in area.state()),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, READ, Row, application_of
 
 DENIED = dict.fromkeys(PERSONAS, 403)
@@ -398,16 +399,16 @@ def state() -> tuple[int, ...]:
         ReserveFund,
     )
 
-    return (
-        ReserveFund.objects.count(),
-        ReserveFund.objects.filter(advance_limit_is_demo=False).count(),
-        LedgerEntry.objects.count(),
-        Reconciliation.objects.count(),
-        AdvancePayment.objects.count(),
-        AdvancePayment.objects.filter(application__isnull=False).count(),
-        AdvancePayment.objects.filter(reversed_at__isnull=False).count(),
-        InstalmentPlan.objects.count(),
-        Instalment.objects.count(),
-        InstalmentPayment.objects.count(),
-        Deadline.objects.filter(closed_at__isnull=True).count(),
+    return row_counts(
+        ReserveFund,
+        ReserveFund.objects.filter(advance_limit_is_demo=False),
+        LedgerEntry,
+        Reconciliation,
+        AdvancePayment,
+        AdvancePayment.objects.filter(application__isnull=False),
+        AdvancePayment.objects.filter(reversed_at__isnull=False),
+        InstalmentPlan,
+        Instalment,
+        InstalmentPayment,
+        Deadline.objects.filter(closed_at__isnull=True),
     )

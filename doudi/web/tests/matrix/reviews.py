@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, READ, Row
 
 WEB_READ = {**READ, "anonymous": 302}
@@ -179,9 +180,11 @@ def state() -> tuple:
     return (
         ReviewCase.objects.count(),
         ReviewCase.objects.aggregate(total=Sum("version"))["total"] or 0,
-        ReviewEvent.objects.count(),
-        ChangeReport.objects.count(),
-        EntitlementChange.objects.count(),
-        Entitlement.objects.count(),
-        Entitlement.objects.filter(to_month__isnull=True).count(),
+        *row_counts(
+            ReviewEvent,
+            ChangeReport,
+            EntitlementChange,
+            Entitlement,
+            Entitlement.objects.filter(to_month__isnull=True),
+        ),
     )
