@@ -15,8 +15,8 @@ from doudi.intake import services
 from doudi.intake.models import ConfirmationSetting, ConfirmationSettingChange
 from doudi.testing.clients import logged_in
 from doudi.testing.clock import at
+from doudi.testing.workbooks import excel, sheet_rows
 from doudi.web.exports import XLSX
-from doudi.web.tests.xlsx import excel, sheet_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from doudi.relief import services
 from doudi.relief.tests.helpers import WUHANG, people, relief_state
 from doudi.testing.clients import logged_in
 from doudi.testing.clock import on
+from doudi.testing.workbooks import excel, sheet_rows
 from doudi.web.exports import XLSX
-from doudi.web.tests.xlsx import excel, sheet_rows
 
 pytestmark = pytest.mark.django_db
 

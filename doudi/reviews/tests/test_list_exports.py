@@ -14,8 +14,8 @@ from doudi.reviews.models import EntitlementChange
 from doudi.reviews.tests.helpers import confirmed_dibao, people, state
 from doudi.testing.clients import logged_in
 from doudi.testing.clock import on
+from doudi.testing.workbooks import excel, sheet_rows
 from doudi.web.exports import XLSX
-from doudi.web.tests.xlsx import excel, sheet_rows
 
 pytestmark = pytest.mark.django_db
 

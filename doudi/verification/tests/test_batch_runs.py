@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
@@ -23,6 +22,7 @@ from doudi.registry.tests.factories import person_facts, register_household
 from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
 from doudi.testing.state import row_counts
+from doudi.testing.workbooks import value_rows
 from doudi.verification import batch_services, services
 from doudi.verification.batch import SCREENED_SOURCES
 from doudi.verification.models import (
@@ -561,8 +561,7 @@ def test_the_pages_start_a_run_filter_page_and_export(caseworker_user, township)
     assert "家庭机动车辆" not in text
     # the export holds every result of the filter
     export = client.get(f"/verification/batches/{run.public_id}/?format=xlsx")
-    sheet = load_workbook(io.BytesIO(export.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = value_rows(export.content)
     assert rows[0][:4] == ("户主", "家庭地址", "村（社区）代码", "核对结论")
     assert sorted((r[1], r[3]) for r in rows[1:]) == [
         ("吴航街道兴华社区1号", "不符合"),
@@ -571,7 +570,7 @@ def test_the_pages_start_a_run_filter_page_and_export(caseworker_user, township)
         ("吴航街道西关社区5号", "疑似"),
     ]
     listing = client.get("/verification/batches/?format=xlsx")
-    runs = list(load_workbook(io.BytesIO(listing.content)).active.iter_rows(values_only=True))
+    runs = value_rows(listing.content)
     assert len(runs) == 2
     assert runs[1][1:4] == ("吴航街道（350112001）", "全部登记家庭", "2026-11")
 

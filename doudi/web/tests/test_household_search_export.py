@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import load_workbook
 
 from doudi.core.models import AuditEvent
 from doudi.registry.tests.factories import register_household
 from doudi.testing.clients import logged_in
+from doudi.testing.workbooks import cell_rows, first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +22,7 @@ def test_the_export_holds_the_rows_the_page_shows(caseworker, household, other_h
 
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(export.content)).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    rows = cell_rows(export.content)
     heads = {
         h.pk: h.memberships.get(relation="head").person.id_number_masked
         for h in (household, second)
@@ -64,6 +61,6 @@ def test_the_outsider_exports_an_empty_sheet(outsider, household):
     response = logged_in(outsider.user).get(
         "/households/", {"region_code": "350112001", "format": "xlsx"}
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     assert response.status_code == 200
     assert sheet.max_row == 1
