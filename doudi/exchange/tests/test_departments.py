@@ -8,18 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from doudi.accounts.models import OrgUnit, PartnerDepartment, Role, StaffProfile
+from doudi.accounts.models import PartnerDepartment
 from doudi.accounts.scoping import actor_for_user
-from doudi.core.models import AuditEvent, Division
+from doudi.core.models import AuditEvent
 from doudi.exchange import access
 from doudi.exchange.models import FeedSnapshot, FeedSubmission
 from doudi.exchange.schemas import FEEDS
 from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, csv_bytes
 from doudi.testing.clients import api_headers
+from doudi.testing.factories import OrgUnitFactory, partner_user
 from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
@@ -35,18 +35,12 @@ def data_dir(settings, tmp_path):
 
 
 def department_user(username: str, department: str):  # type: ignore[no-untyped-def]
-    division = Division.objects.get(code="350112")
-    unit = OrgUnit.objects.create(
-        division=division,
+    unit = OrgUnitFactory(
+        division_code="350112",
         name=f"长乐区{PartnerDepartment(department).label}",
-        level=division.level,
         partner_department=department,
     )
-    user = get_user_model().objects.create_user(username=username, password="pass-1234")
-    StaffProfile.objects.create(
-        user=user, org_unit=unit, display_name=f"{username}经办", roles=[Role.PARTNER]
-    )
-    return user
+    return partner_user(username, org_unit=unit, display_name=f"{username}经办")
 
 
 @pytest.fixture

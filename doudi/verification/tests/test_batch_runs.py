@@ -13,14 +13,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent
-from doudi.intake.models import Application
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
 from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
+from doudi.testing.factories import EntitlementFactory
 from doudi.testing.state import row_counts
 from doudi.testing.workbooks import value_rows
 from doudi.verification import batch_services, services
@@ -281,24 +280,14 @@ def test_a_village_run_covers_only_that_village(caseworker, township):
 
 
 def _entitlement(household, programme, *, to_month=None):  # type: ignore[no-untyped-def]
-    application = Application.objects.create(
-        household=household,
-        programmes=[programme],
-        channel="window",
-        status="confirmed",
-        **household.region_codes(),
-    )
-    Entitlement.objects.create(
-        application=application,
+    entitlement = EntitlementFactory(
         household=household,
         programme=programme,
         monthly_amount=Decimal("500.00"),
         from_month=date(2026, 1, 1),
         to_month=to_month,
-        county_code=household.county_code,
-        township_code=household.township_code,
     )
-    return application
+    return entitlement.application
 
 
 def test_a_programme_run_screens_only_its_current_recipients(caseworker, township):

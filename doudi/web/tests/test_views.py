@@ -118,9 +118,9 @@ def test_the_outsider_gets_not_found_for_another_townships_household(outsider_us
 
 
 def test_a_user_without_a_staff_profile_is_refused(db):
-    from django.contrib.auth import get_user_model
+    from doudi.testing.factories import UserFactory
 
-    user = get_user_model().objects.create_user(username="nobody", password="x")
+    user = UserFactory(username="nobody", password="x")
     response = logged_in(user).get("/")
     assert response.status_code == 403
     assert "该账号未配置工作人员信息" in response.content.decode()

@@ -68,20 +68,11 @@ def reconciliation_of(ctx: dict[str, Any]) -> Any:
 
 def temporary_application_of(ctx: dict[str, Any]) -> Any:
     """A submitted temporary-assistance application of the household (no audit event)."""
-    from doudi.intake.models import Application
+    from doudi.testing.factories import ApplicationFactory
 
     if "temporary_application" not in ctx:
-        household = ctx["household"]
-        ctx["temporary_application"] = Application.objects.create(
-            household=household,
-            programmes=["temporary_assistance"],
-            channel="window",
-            status="submitted",
-            province_code=household.province_code,
-            city_code=household.city_code,
-            county_code=household.county_code,
-            township_code=household.township_code,
-            village_code=household.village_code,
+        ctx["temporary_application"] = ApplicationFactory(
+            household=ctx["household"], programmes=["temporary_assistance"]
         )
     return ctx["temporary_application"]
 
