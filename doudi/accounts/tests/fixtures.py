@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import pytest
 
-from doudi.accounts.models import OrgUnit, Role, StaffProfile
+from doudi.accounts.models import Role
 from doudi.accounts.scoping import Actor, actor_for_user
 from doudi.core.division_sync import villages_ensure
 from doudi.core.models import Division
+from doudi.testing.factories import DivisionOfficeFactory, OrgUnitFactory, UserFactory, staff_user
 
 WUHANG = "350112001"
 HANGCHENG = "350112002"
@@ -45,17 +46,10 @@ def make_staff(
     display_name: str,
     is_staff: bool = False,
 ):
-    from django.contrib.auth import get_user_model
-
-    division = Division.objects.get(code=division_code)
-    unit, _ = OrgUnit.objects.get_or_create(
-        division=division, defaults={"name": f"{division.name}民政办", "level": division.level}
+    unit = DivisionOfficeFactory(division_code=division_code)
+    return staff_user(
+        username, org_unit=unit, roles=roles, display_name=display_name, is_staff=is_staff
     )
-    user = get_user_model().objects.create_user(
-        username=username, password="pass-1234", is_staff=is_staff
-    )
-    StaffProfile.objects.create(user=user, org_unit=unit, display_name=display_name, roles=roles)
-    return user
 
 
 @pytest.fixture
@@ -102,31 +96,21 @@ def village_worker_user(villages):
 @pytest.fixture
 def partner_user(villages):
     """长乐区医疗保障局: receives the county's medical-assistance referrals."""
-    from django.contrib.auth import get_user_model
-
-    division = Division.objects.get(code="350112")
-    unit = OrgUnit.objects.create(
-        division=division,
-        name="长乐区医疗保障局",
-        level=division.level,
-        partner_department="medical_assistance",
+    unit = OrgUnitFactory(
+        division_code="350112", name="长乐区医疗保障局", partner_department="medical_assistance"
     )
-    user = get_user_model().objects.create_user(username="changle_medical", password="pass-1234")
-    StaffProfile.objects.create(
-        user=user, org_unit=unit, display_name="长乐医保经办", roles=[Role.PARTNER]
+    return staff_user(
+        "changle_medical", org_unit=unit, roles=[Role.PARTNER], display_name="长乐医保经办"
     )
-    return user
 
 
 @pytest.fixture
 def applicant_user(villages, household):
     """A resident who signs in to apply online: a user with no staff profile, whose applicant
     account (doudi.portal) is linked to the test household's head, 林建国."""
-    from django.contrib.auth import get_user_model
-
     from doudi.portal.models import ApplicantAccount
 
-    user = get_user_model().objects.create_user(username="applicant_lin", password="pass-1234")
+    user = UserFactory(username="applicant_lin")
     head = household.memberships.get(relation="head", is_active=True).person
     ApplicantAccount.objects.create(user=user, person=head, phone="13800000001")
     return user

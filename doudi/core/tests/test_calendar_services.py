@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from doudi.core.calendar import (
@@ -21,6 +20,8 @@ from doudi.core.calendar import (
 )
 from doudi.core.exceptions import ApplicationError
 from doudi.core.models import AuditEvent, Deadline, HolidaySchedule, HolidayScheduleDay
+from doudi.testing.factories import UserFactory
+from doudi.testing.state import row_counts
 
 D = dt.date
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -40,7 +41,7 @@ SOURCE = "测试用示例安排（非官方）"
 
 @pytest.fixture
 def admin_user(db):
-    return get_user_model().objects.create_user(username="calendar-admin", password="x")
+    return UserFactory(username="calendar-admin", password="x")
 
 
 def open_deadline(object_id: str, start: dt.date, working_days: int) -> Deadline:
@@ -56,9 +57,7 @@ def open_deadline(object_id: str, start: dt.date, working_days: int) -> Deadline
 
 def snapshot() -> tuple:
     return (
-        HolidaySchedule.objects.count(),
-        HolidayScheduleDay.objects.count(),
-        AuditEvent.objects.count(),
+        *row_counts(HolidaySchedule, HolidayScheduleDay, AuditEvent),
         list(Deadline.objects.order_by("pk").values_list("due_date", "is_provisional")),
     )
 

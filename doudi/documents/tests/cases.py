@@ -5,9 +5,9 @@ proposal."""
 from __future__ import annotations
 
 from doudi.intake import services
-from doudi.intake.models import Application
 from doudi.testing.cases import application_at, head_wage
 from doudi.testing.clock import on
+from doudi.testing.factories import ApplicationFactory
 
 
 def people(household):  # type: ignore[no-untyped-def]
@@ -65,16 +65,10 @@ def in_notice(household, *, programmes, proposal, published_on):  # type: ignore
         .select_related("person")
         .order_by("id")
     ]
-    return Application.objects.create(
+    return ApplicationFactory(
         household=household,
         programmes=programmes,
-        channel="window",
         status="public_notice",
-        province_code=household.province_code,
-        city_code=household.city_code,
-        county_code=household.county_code,
-        township_code=household.township_code,
-        village_code=household.village_code,
         situation={"members": members},
         opinion_favourable=True,
         proposal=proposal,

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from doudi.accounts.models import OrgUnit, Role, StaffProfile
+from doudi.accounts.models import Role
 from doudi.core import idcard
-from doudi.core.models import Division
+from doudi.testing.factories import OrgUnitFactory, staff_user
 
 
 def id_number(first17: str) -> str:
@@ -60,17 +60,14 @@ def parquet_bytes(table: pa.Table) -> bytes:
 @pytest.fixture
 def verification_officer_user(villages):
     """核对人员 of the 长乐区 verification centre."""
-    from django.contrib.auth import get_user_model
-
-    division = Division.objects.get(code="350112")
-    unit = OrgUnit.objects.create(
-        division=division,
+    unit = OrgUnitFactory(
+        division_code="350112",
         name="长乐区社会救助家庭经济状况核对中心",
-        level=division.level,
         is_verification_centre=True,
     )
-    user = get_user_model().objects.create_user(username="changle_verifier", password="pass-1234")
-    StaffProfile.objects.create(
-        user=user, org_unit=unit, display_name="长乐核对", roles=[Role.VERIFICATION_OFFICER]
+    return staff_user(
+        "changle_verifier",
+        org_unit=unit,
+        roles=[Role.VERIFICATION_OFFICER],
+        display_name="长乐核对",
     )
-    return user

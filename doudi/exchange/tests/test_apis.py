@@ -8,9 +8,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from doudi.accounts.services import api_token_create
 from doudi.exchange.models import FeedSnapshot, FeedSubmission
 from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, ZHANG, csv_bytes
+from doudi.testing.clients import api_client
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -23,11 +23,6 @@ def data_dir(settings, tmp_path):
         yield tmp_path
 
 
-def _client(user) -> tuple[Client, dict[str, str]]:  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="feed")
-    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def _upload(client: Client, headers: dict[str, str], source: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
     return client.post(
         f"/api/exchange/feeds/{source}/snapshots",
@@ -37,7 +32,7 @@ def _upload(client: Client, headers: dict[str, str], source: str, name: str, dat
 
 
 def test_a_department_uploads_a_file_then_the_same_file_again(verification_officer_user):
-    client, headers = _client(verification_officer_user)
+    client, headers = api_client(verification_officer_user, name="feed")
 
     first = _upload(client, headers, "tax", "tax.csv", csv_bytes(TAX_HEADER, TAX_ROWS))
     second = _upload(client, headers, "tax", "tax.csv", csv_bytes(TAX_HEADER, TAX_ROWS))
@@ -57,7 +52,7 @@ def test_a_department_uploads_a_file_then_the_same_file_again(verification_offic
 
 
 def test_a_rejected_upload_answers_400_with_every_problem(verification_officer_user):
-    client, headers = _client(verification_officer_user)
+    client, headers = api_client(verification_officer_user, name="feed")
     rows = [[ZHANG, "张伟", "1980-01-01", "2025-12", "wage", "-3", "0"], ["x"]]
 
     response = _upload(client, headers, "tax", "tax.csv", csv_bytes(TAX_HEADER, rows))
@@ -76,7 +71,7 @@ def test_a_rejected_upload_answers_400_with_every_problem(verification_officer_u
 
 
 def test_unknown_source_and_missing_file_are_400(verification_officer_user):
-    client, headers = _client(verification_officer_user)
+    client, headers = api_client(verification_officer_user, name="feed")
     unknown = _upload(client, headers, "lottery", "x.csv", b"a\n1\n")
     assert unknown.status_code == 400
     assert unknown.json()["field"] == "source"
@@ -89,10 +84,10 @@ def test_unknown_source_and_missing_file_are_400(verification_officer_user):
 def test_the_status_list_shows_latest_snapshot_and_rejected_files(
     auditor_user, verification_officer_user
 ):
-    upload_client, upload_headers = _client(verification_officer_user)
+    upload_client, upload_headers = api_client(verification_officer_user, name="feed")
     _upload(upload_client, upload_headers, "tax", "good.csv", csv_bytes(TAX_HEADER, TAX_ROWS))
     _upload(upload_client, upload_headers, "tax", "bad.csv", b"")
-    client, headers = _client(auditor_user)
+    client, headers = api_client(auditor_user, name="feed")
 
     response = client.get("/api/exchange/feeds", **headers)
 

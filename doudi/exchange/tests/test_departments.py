@@ -8,17 +8,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from doudi.accounts.models import OrgUnit, PartnerDepartment, Role, StaffProfile
+from doudi.accounts.models import PartnerDepartment
 from doudi.accounts.scoping import actor_for_user
-from doudi.core.models import AuditEvent, Division
+from doudi.core.models import AuditEvent
 from doudi.exchange import access
 from doudi.exchange.models import FeedSnapshot, FeedSubmission
 from doudi.exchange.schemas import FEEDS
 from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, csv_bytes
+from doudi.testing.clients import api_headers
+from doudi.testing.factories import OrgUnitFactory, partner_user
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +35,12 @@ def data_dir(settings, tmp_path):
 
 
 def department_user(username: str, department: str):  # type: ignore[no-untyped-def]
-    division = Division.objects.get(code="350112")
-    unit = OrgUnit.objects.create(
-        division=division,
+    unit = OrgUnitFactory(
+        division_code="350112",
         name=f"长乐区{PartnerDepartment(department).label}",
-        level=division.level,
         partner_department=department,
     )
-    user = get_user_model().objects.create_user(username=username, password="pass-1234")
-    StaffProfile.objects.create(
-        user=user, org_unit=unit, display_name=f"{username}经办", roles=[Role.PARTNER]
-    )
-    return user
+    return partner_user(username, org_unit=unit, display_name=f"{username}经办")
 
 
 @pytest.fixture
@@ -52,8 +48,8 @@ def tax_user(villages):  # type: ignore[no-untyped-def]
     return department_user("changle_tax", PartnerDepartment.TAX)
 
 
-def _state() -> tuple[int, int, int]:
-    return FeedSubmission.objects.count(), FeedSnapshot.objects.count(), AuditEvent.objects.count()
+def _state() -> tuple[int, ...]:
+    return row_counts(FeedSubmission, FeedSnapshot, AuditEvent)
 
 
 def test_every_feed_has_its_sending_department():
@@ -193,21 +189,18 @@ def test_staff_who_send_nothing_are_refused(caseworker_user, client):
 
 
 def test_a_department_uploads_through_the_api_only_its_own_feed(tax_user, client):
-    from doudi.accounts.services import api_token_create
-
-    token = api_token_create(user=tax_user, name="税务接口")[0]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = api_headers(tax_user, name="税务接口")
     accepted = client.post(
         "/api/exchange/feeds/tax/snapshots",
         {"file": SimpleUploadedFile("tax.csv", csv_bytes(TAX_HEADER, TAX_ROWS))},
-        headers=headers,
+        **headers,
     )
     assert accepted.status_code == 201
     before = _state()
     refused = client.post(
         "/api/exchange/feeds/bank_deposits/snapshots",
         {"file": SimpleUploadedFile("b.csv", b"x")},
-        headers=headers,
+        **headers,
     )
     assert refused.status_code == 403
     assert refused.json()["message"] == "无权限：报送“银行存款”数据"

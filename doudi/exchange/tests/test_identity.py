@@ -18,7 +18,6 @@ from django.test import Client
 from pypinyin import lazy_pinyin
 
 from doudi.accounts.scoping import actor_for_user
-from doudi.accounts.services import api_token_create
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent
 from doudi.exchange import identity, selectors
@@ -40,6 +39,7 @@ from doudi.exchange.tests.helpers import TAX_HEADER, csv_bytes
 from doudi.registry.models import Person
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.clients import api_client
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -338,11 +338,6 @@ def test_the_command_resolves_the_latest_snapshot(snapshot):
         call_command("exchange", "resolve", "--source", "nope")
 
 
-def _api(user) -> tuple[Client, dict[str, str]]:
-    token, _ = api_token_create(user=user, name="identity")
-    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def test_the_review_page_shows_pairs_side_by_side_and_decides(
     snapshot, officer, verification_officer_user
 ):
@@ -382,7 +377,7 @@ def test_the_review_api_lists_and_decides(
 ):
     identity_resolve(actor=officer, snapshot=snapshot)
     first = IdentityLinkReview.objects.order_by("person_id").first()
-    client, headers = _api(verification_officer_user)
+    client, headers = api_client(verification_officer_user, name="identity")
 
     listed = client.get("/api/exchange/identity/reviews", **headers).json()
     assert listed["count"] == 2
@@ -408,7 +403,7 @@ def test_the_review_api_lists_and_decides(
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["note"]) == ("rejected", "出生地不同")
 
-    auditor_client, auditor_headers = _api(auditor_user)
+    auditor_client, auditor_headers = api_client(auditor_user, name="identity")
     pending = IdentityLinkReview.objects.get(status="pending")
     response = auditor_client.post(
         f"/api/exchange/identity/reviews/{pending.public_id}/decision",

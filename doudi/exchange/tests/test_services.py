@@ -19,6 +19,7 @@ from doudi.exchange import services
 from doudi.exchange.models import FeedSnapshot, FeedSubmission
 from doudi.exchange.services import feed_file_ingest
 from doudi.exchange.tests.helpers import LI, TAX_HEADER, TAX_ROWS, ZHANG, csv_bytes, xlsx_bytes
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -35,8 +36,8 @@ def _files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def _state() -> tuple[int, int, int]:
-    return FeedSubmission.objects.count(), FeedSnapshot.objects.count(), AuditEvent.objects.count()
+def _state() -> tuple[int, ...]:
+    return row_counts(FeedSubmission, FeedSnapshot, AuditEvent)
 
 
 def test_it_keeps_an_accepted_file_as_a_dated_immutable_snapshot(data_dir):

@@ -5,6 +5,7 @@ from django.test import Client
 
 from doudi.exchange.services import feed_file_ingest
 from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, ZHANG, csv_bytes
+from doudi.testing.workbooks import value_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,6 @@ def test_the_board_shows_each_feed_and_links_rejected_files(verification_officer
 
 
 def test_the_board_exports_the_rows_it_shows(verification_officer_user):
-    import io
-
-    import openpyxl
 
     feed_file_ingest(
         actor=None, source="tax", data=csv_bytes(TAX_HEADER, TAX_ROWS), filename="ok.csv"
@@ -53,8 +51,7 @@ def test_the_board_exports_the_rows_it_shows(verification_officer_user):
 
     response = client.get("/exchange/feeds/?format=xlsx")
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = value_rows(response.content)
     assert len(rows) == 20
     assert rows[0][:3] == ("数据源代码", "数据源", "报送部门")
     tax = next(r for r in rows if r[0] == "tax")
@@ -210,18 +207,14 @@ def test_the_page_links_keep_the_filters(queue, verification_officer_user):
 def test_the_export_holds_every_row_of_the_filter(
     _case, query, rows, sources, queue, verification_officer_user
 ):
-    import io
     from collections import Counter
-
-    import openpyxl
 
     separator = "&" if query else "?"
     response = _officer(verification_officer_user).get(
         f"/exchange/identity/reviews/{query}{separator}format=xlsx"
     )
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
+    values = value_rows(response.content)
     assert values[0][:3] == ("数据源", "快照日期", "原文件行号")
     assert len(values) == 1 + rows
     assert Counter(row[0] for row in values[1:]) == sources

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from doudi.accounts.models import Role
-from doudi.accounts.services import api_token_create
 from doudi.accounts.tests.fixtures import WUHANG, make_staff
 from doudi.core.models import AuditEvent
 from doudi.intake.models import Application, CaseEvent, Material, MaterialUse
@@ -17,7 +16,9 @@ from doudi.intake.tests.test_apis import client_for
 from doudi.intake.tests.test_materials import PDF, PNG, zipped
 from doudi.intake.tests.test_services import submit
 from doudi.intake.tests.test_steps import awaiting, visited
+from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
@@ -30,10 +31,7 @@ def state(application: Application) -> tuple:
         application.version,
         list(application.missing_items),
         list(application.requested_items),
-        CaseEvent.objects.count(),
-        AuditEvent.objects.count(),
-        Material.objects.count(),
-        MaterialUse.objects.count(),
+        *row_counts(CaseEvent, AuditEvent, Material, MaterialUse),
     )
 
 
@@ -47,8 +45,7 @@ def act(call, application, action, **fields):  # type: ignore[no-untyped-def]
 
 
 def uploader(user):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="上传")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = Client(**api_headers(user, name="上传"))
 
     def send(application, kind, name, content):  # type: ignore[no-untyped-def]
         return client.post(

@@ -13,9 +13,10 @@ from doudi.accounts.tests.fixtures import make_staff
 from doudi.core.models import AuditEvent
 from doudi.intake import services
 from doudi.intake.models import ConfirmationSetting, ConfirmationSettingChange
+from doudi.testing.clients import logged_in
 from doudi.testing.clock import at
+from doudi.testing.workbooks import excel, sheet_rows
 from doudi.web.exports import XLSX
-from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def switched(approver, villages):  # type: ignore[no-untyped-def]
 
 
 def test_the_export_holds_the_switches_the_page_lists_newest_first(approver_user, switched):
-    client = login(approver_user)
+    client = logged_in(approver_user)
     page = client.get("/confirmations/setting/").content.decode()
     rows = sheet_rows(client.get("/confirmations/setting/?format=xlsx"))
 
@@ -78,7 +79,9 @@ def test_the_export_holds_the_switches_the_page_lists_newest_first(approver_user
 
 
 def test_an_empty_history_exports_the_headings_only(approver_user):
-    assert sheet_rows(login(approver_user).get("/confirmations/setting/?format=xlsx")) == [HEADINGS]
+    assert sheet_rows(logged_in(approver_user).get("/confirmations/setting/?format=xlsx")) == [
+        HEADINGS
+    ]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +98,7 @@ def test_an_empty_history_exports_the_headings_only(approver_user):
     ],
 )
 def test_who_may_not_see_the_history_is_refused_its_export_alike(request, persona, switched):
-    client = login(request.getfixturevalue(persona))
+    client = logged_in(request.getfixturevalue(persona))
     before = (
         ConfirmationSettingChange.objects.count(),
         ConfirmationSetting.objects.filter(delegated_to_township=True).count(),

@@ -15,6 +15,7 @@ from doudi.intake import selectors, services
 from doudi.intake.models import Application, CaseEvent, Material, MaterialUse
 from doudi.intake.tests.test_services import submit
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +37,8 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def state() -> tuple[int, int, int, int]:
-    return (
-        Material.objects.count(),
-        MaterialUse.objects.count(),
-        AuditEvent.objects.count(),
-        CaseEvent.objects.count(),
-    )
+def state() -> tuple[int, ...]:
+    return row_counts(Material, MaterialUse, AuditEvent, CaseEvent)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from doudi.intake.services import ConsentSpec, Declaration, MemberFacts
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
 from doudi.testing.cases import application_at
+from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
 
 pytestmark = pytest.mark.django_db
@@ -158,10 +159,8 @@ def test_facts_of_someone_outside_the_household_are_refused(caseworker, elder, o
 
 
 def test_the_api_takes_the_facts(caseworker_user, elder):
-    from doudi.accounts.services import api_token_create
-
     head = _person(elder, "head")
-    token, _ = api_token_create(user=caseworker_user, name="窗口")
+    headers = api_headers(caseworker_user, name="窗口")
     with on("2026-11-02"):
         response = Client().post(
             "/api/applications",
@@ -180,7 +179,7 @@ def test_the_api_takes_the_facts(caseworker_user, elder):
                 ],
             },
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
+            **headers,
         )
     assert response.status_code == 201, response.content
     member = Application.objects.get().situation["members"][0]

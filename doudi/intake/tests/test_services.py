@@ -18,6 +18,7 @@ from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec, Temporar
 from doudi.standards.models import EvaluationRecord
 from doudi.testing.cases import application_at
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +66,13 @@ def snapshot(application: Application) -> tuple:
     return (
         application.status,
         application.version,
-        CaseEvent.objects.filter(application=application).count(),
-        AuditEvent.objects.count(),
-        Entitlement.objects.count(),
-        Deadline.objects.filter(closed_at__isnull=True).count(),
-        EvaluationRecord.objects.count(),
+        *row_counts(
+            CaseEvent.objects.filter(application=application),
+            AuditEvent,
+            Entitlement,
+            Deadline.objects.filter(closed_at__isnull=True),
+            EvaluationRecord,
+        ),
     )
 
 

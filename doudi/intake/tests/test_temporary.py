@@ -28,6 +28,7 @@ from doudi.programmes import PUBLISHED_IN_NOTICE
 from doudi.relief import services as relief_services
 from doudi.standards.models import EvaluationRecord
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 
 FIRE = TemporarySpec(kind="emergency", requested="3000.00", reason="火灾")
 EMERGENCY_REASONS = [
@@ -37,15 +38,15 @@ EMERGENCY_REASONS = [
 
 
 def state() -> tuple[int, ...]:
-    return (
-        Application.objects.count(),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
-        Entitlement.objects.count(),
-        OneOffGrant.objects.count(),
-        AuditEvent.objects.count(),
-        Deadline.objects.filter(closed_at__isnull=True).count(),
-        EvaluationRecord.objects.count(),
+    return row_counts(
+        Application,
+        CaseEvent,
+        Consent,
+        Entitlement,
+        OneOffGrant,
+        AuditEvent,
+        Deadline.objects.filter(closed_at__isnull=True),
+        EvaluationRecord,
     )
 
 

@@ -3,11 +3,8 @@ list's paging and exports, the confirmation queue and the confirmation setting."
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
 
 from doudi.core.models import AuditEvent
 from doudi.intake import services
@@ -17,13 +14,9 @@ from doudi.intake.tests.test_services import submit
 from doudi.intake.tests.test_steps import awaiting, visited
 from doudi.testing.clients import logged_in as _client
 from doudi.testing.clock import on
+from doudi.testing.workbooks import value_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def _sheet(response) -> list[tuple]:  # type: ignore[no-untyped-def]
-    workbook = load_workbook(io.BytesIO(response.content))
-    return [tuple(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 def test_the_case_page_uploads_lists_and_downloads_materials(
@@ -110,12 +103,12 @@ def test_the_worklist_pages_50_at_a_time_and_exports_the_page(caseworker_user, h
     assert first.count("吴航街道兴华社区1号</td>") == 50
     second = client.get("/applications/?page=2").content.decode()
     assert second.count("吴航街道兴华社区1号</td>") == 1
-    rows = _sheet(client.get("/applications/?page=2&format=xlsx"))
+    rows = value_rows(client.get("/applications/?page=2&format=xlsx").content)
     assert rows == [
         ("户主", "地址", "申请项目", "状态", "受理日期", "办理期限", "期限暂定"),
         ("林建国", "吴航街道兴华社区1号", "最低生活保障（低保）", "已提交", None, None, "否"),
     ]
-    assert len(_sheet(client.get("/applications/?format=xlsx"))) == 51
+    assert len(value_rows(client.get("/applications/?format=xlsx").content)) == 51
 
 
 def test_the_due_lists_export(caseworker, caseworker_user, household):
@@ -123,7 +116,9 @@ def test_the_due_lists_export(caseworker, caseworker_user, household):
         application = submit(caseworker, household)
         services.application_accept(actor=caseworker, application=application)
     with on("2026-11-03"):
-        rows = _sheet(_client(caseworker_user).get("/applications/?format=xlsx&list=due"))
+        rows = value_rows(
+            _client(caseworker_user).get("/applications/?format=xlsx&list=due").content
+        )
     assert rows[0] == ("乡镇（街道）", "状态", "户主", "地址", "办理时限", "截止日期", "期限暂定")
     assert [row[:5] for row in rows[1:]] == [
         ("吴航街道", "已超期", "林建国", "吴航街道兴华社区1号", "发起家庭经济状况核对")
@@ -137,7 +132,7 @@ def test_the_confirmation_queue_shows_the_proposal_notice_and_deadline(
     client = _client(approver_user)
     with on("2026-11-18"):
         text = client.get("/confirmations/").content.decode()
-        rows = _sheet(client.get("/confirmations/?format=xlsx"))
+        rows = value_rows(client.get("/confirmations/?format=xlsx").content)
     assert f"/applications/{application.public_id}/" in text
     assert "最低生活保障（低保） 2107.00" in text
     assert rows[1][:8] == (
@@ -158,7 +153,7 @@ def test_the_confirmation_queue_shows_the_proposal_notice_and_deadline(
     assert _client(caseworker_user).get("/confirmations/").status_code == 403
     # once delegated, the county approver no longer has it
     ConfirmationSetting.objects.create(county_id="350112", delegated_to_township=True)
-    assert len(_sheet(client.get("/confirmations/?format=xlsx"))) == 1
+    assert len(value_rows(client.get("/confirmations/?format=xlsx").content)) == 1
 
 
 def test_the_setting_page_switches_with_a_reason_and_shows_the_history(

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 
-from doudi.accounts.services import api_token_create
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.id_protection import id_number_decrypt
 from doudi.core.models import AuditEvent
@@ -17,16 +15,15 @@ from doudi.intake.models import Application, CaseEvent, Consent
 from doudi.intake.services import OUT_OF_REGION_MESSAGE, household_find_for_window
 from doudi.intake.tests.test_services import members, on, submit
 from doudi.registry.tests.factories import register_household
+from doudi.testing.clients import api_client
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
 
-def counts() -> tuple[int, int, int, int]:
-    return (
-        Application.objects.count(),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
-        AuditEvent.objects.filter(action="application.submit").count(),
+def counts() -> tuple[int, ...]:
+    return row_counts(
+        Application, CaseEvent, Consent, AuditEvent.objects.filter(action="application.submit")
     )
 
 
@@ -251,12 +248,9 @@ def test_only_a_caseworker_at_a_window_may_look_households_up(village_worker, ap
 
 
 def _post(user, body):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="测试")
-    return Client().post(
-        "/api/applications",
-        data=json.dumps(body),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+    client, headers = api_client(user, name="测试")
+    return client.post(
+        "/api/applications", data=json.dumps(body), content_type="application/json", **headers
     )
 
 

@@ -18,6 +18,7 @@ from doudi.intake.tests.test_services import members, on, submit
 from doudi.portal import selectors, services
 from doudi.portal.models import ApplicantAccount
 from doudi.registry.tests.factories import make_id_number
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +38,16 @@ def register(person, **overrides):  # type: ignore[no-untyped-def]
     return services.applicant_account_register(**values)
 
 
-def account_counts() -> tuple[int, int, int]:
-    return (
-        ApplicantAccount.objects.count(),
-        get_user_model().objects.count(),
-        AuditEvent.objects.filter(action="portal.account_register").count(),
+def account_counts() -> tuple[int, ...]:
+    return row_counts(
+        ApplicantAccount,
+        get_user_model(),
+        AuditEvent.objects.filter(action="portal.account_register"),
     )
 
 
-def case_counts() -> tuple[int, int, int, int]:
-    return (
-        Application.objects.count(),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
-        AuditEvent.objects.count(),
-    )
+def case_counts() -> tuple[int, ...]:
+    return row_counts(Application, CaseEvent, Consent, AuditEvent)
 
 
 # -- registration -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from doudi.core.id_protection import id_number_decrypt
 from doudi.intake.models import Application, CaseEvent, Consent
 from doudi.intake.tests.test_services import members, on, submit
 from doudi.portal.models import ApplicantAccount
+from doudi.testing.state import row_counts
 from doudi.web.tests.forms import staff_form
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +24,7 @@ def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def counts() -> tuple[int, ...]:
-    return (
-        Application.objects.count(),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
-        ApplicantAccount.objects.count(),
-        get_user_model().objects.count(),
-    )
+    return row_counts(Application, CaseEvent, Consent, ApplicantAccount, get_user_model())
 
 
 def online_form(household, *, skip: str = "") -> dict:  # type: ignore[no-untyped-def]

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import load_workbook
 
 from doudi.referrals import services
 from doudi.referrals.models import Referral
 from doudi.referrals.tests.helpers import application_with_needs, state
 from doudi.testing.clients import logged_in
 from doudi.testing.clock import on
+from doudi.testing.workbooks import value_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +51,7 @@ def test_the_export_holds_exactly_the_rows_shown(caseworker_user, partner, refer
         )
         response = logged_in(caseworker_user).get("/referrals/?status=answered&format=xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = value_rows(response.content)
     assert rows[0][:6] == ("转介单编号", "户主", "家庭地址", "救助需求", "协同部门", "状态")
     assert len(rows) == 2
     medical = rows[1]

@@ -11,6 +11,7 @@ from doudi.core.models import AuditEvent
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.tests.factories import make_id_number
 from doudi.testing.clients import api_headers
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +32,8 @@ def api(caseworker_user):
     return call
 
 
-def _state() -> tuple[int, int, int, int]:
-    return (
-        Household.objects.count(),
-        Person.objects.count(),
-        Membership.objects.count(),
-        AuditEvent.objects.count(),
-    )
+def _state() -> tuple[int, ...]:
+    return row_counts(Household, Person, Membership, AuditEvent)
 
 
 def _household_body(**overrides):  # type: ignore[no-untyped-def]

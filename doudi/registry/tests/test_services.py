@@ -11,18 +11,13 @@ from doudi.registry import services
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import make_id_number, person_facts, register_household
+from doudi.testing.state import row_counts
 
 pytestmark = pytest.mark.django_db
 
 
-def _counts() -> tuple[int, int, int, int, int]:
-    return (
-        Household.objects.count(),
-        Person.objects.count(),
-        Membership.objects.count(),
-        AuditEvent.objects.count(),
-        Person.history.count(),
-    )
+def _counts() -> tuple[int, ...]:
+    return row_counts(Household, Person, Membership, AuditEvent, Person.history)
 
 
 def test_it_registers_a_household_with_members_history_and_one_audit_event(caseworker):

@@ -17,24 +17,25 @@ from doudi.relief.models import (
     ReserveFund,
 )
 from doudi.testing.cases import application_at, family_consents, head_wage
+from doudi.testing.state import row_counts
 
 WUHANG = "350112001"
 
 
 def relief_state() -> tuple[int, ...]:
     """Row counts of every relief table, the audit trail and open deadlines."""
-    return (
-        ReserveFund.objects.count(),
-        LedgerEntry.objects.count(),
-        Reconciliation.objects.count(),
-        AdvancePayment.objects.count(),
-        AdvancePayment.objects.filter(application__isnull=False).count(),
-        AdvancePayment.objects.filter(reversed_at__isnull=False).count(),
-        InstalmentPlan.objects.count(),
-        Instalment.objects.count(),
-        InstalmentPayment.objects.count(),
-        AuditEvent.objects.count(),
-        Deadline.objects.filter(closed_at__isnull=True).count(),
+    return row_counts(
+        ReserveFund,
+        LedgerEntry,
+        Reconciliation,
+        AdvancePayment,
+        AdvancePayment.objects.filter(application__isnull=False),
+        AdvancePayment.objects.filter(reversed_at__isnull=False),
+        InstalmentPlan,
+        Instalment,
+        InstalmentPayment,
+        AuditEvent,
+        Deadline.objects.filter(closed_at__isnull=True),
     )
 
 

@@ -13,9 +13,10 @@ from django.test import Client
 from doudi.core.id_protection import id_number_decrypt
 from doudi.relief import services
 from doudi.relief.tests.helpers import WUHANG, people, relief_state
+from doudi.testing.clients import logged_in
 from doudi.testing.clock import on
+from doudi.testing.workbooks import excel, sheet_rows
 from doudi.web.exports import XLSX
-from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def fifty_three(approver, caseworker, household, wuhang_fund):  # type: ignore[n
 def test_it_shows_50_payments_a_page_with_the_total_and_the_rest_on_page_2(
     caseworker_user, fifty_three
 ):
-    client = login(caseworker_user)
+    client = logged_in(caseworker_user)
     with on("2026-09-28"):
         first = client.get("/relief/advances/")
         second = client.get("/relief/advances/?page=2")
@@ -95,7 +96,7 @@ def test_it_shows_50_payments_a_page_with_the_total_and_the_rest_on_page_2(
 def test_it_keeps_the_filters_in_the_page_links_and_pages_within_the_filter(
     caseworker_user, fifty_three
 ):
-    client = login(caseworker_user)
+    client = logged_in(caseworker_user)
     with on("2026-09-28"):
         second = client.get(f"/relief/advances/?township={WUHANG}&state=open&page=2")
         reversed_only = client.get("/relief/advances/?state=reversed")
@@ -110,7 +111,7 @@ def test_it_keeps_the_filters_in_the_page_links_and_pages_within_the_filter(
 
 
 def test_the_export_holds_every_payment_of_the_filter_not_a_page(caseworker_user, fifty_three):
-    client = login(caseworker_user)
+    client = logged_in(caseworker_user)
     with on("2026-09-28"):
         everything = sheet_rows(client.get("/relief/advances/?page=2&format=xlsx"))
         reversed_only = sheet_rows(client.get("/relief/advances/?state=reversed&format=xlsx"))
@@ -158,7 +159,7 @@ def test_the_export_holds_every_payment_of_the_filter_not_a_page(caseworker_user
 
 
 def test_the_deadline_filters_follow_the_working_day_calendar(caseworker_user, fifty_three):
-    client = login(caseworker_user)
+    client = logged_in(caseworker_user)
     with on("2026-10-14"):
         due_soon = sheet_rows(client.get("/relief/advances/?state=due_soon&format=xlsx"))
         on_time = sheet_rows(client.get("/relief/advances/?state=on_time&format=xlsx"))
@@ -179,7 +180,7 @@ def test_the_deadline_filters_follow_the_working_day_calendar(caseworker_user, f
 
 def test_an_unknown_state_is_refused_and_the_whole_list_shown(caseworker_user, fifty_three):
     with on("2026-09-28"):
-        response = login(caseworker_user).get("/relief/advances/?state=lost", follow=True)
+        response = logged_in(caseworker_user).get("/relief/advances/?state=lost", follow=True)
     text = response.content.decode()
     assert "不支持的状态：lost" in text
     assert "共 53 条" in text
@@ -201,14 +202,14 @@ def test_the_county_filters_by_township_and_a_township_sees_only_its_own(
         services.reserve_fund_top_up(actor=approver, fund=hangcheng, amount="5000.00", memo="拨付")
         pay(caseworker, wuhang_fund, people(household)["head"], "300.00")
         pay(outsider, hangcheng, people(other_household)["head"], "450.00", "交通事故")
-        county = login(approver_user)
+        county = logged_in(approver_user)
         both = sheet_rows(county.get("/relief/advances/?format=xlsx"))
         filtered = sheet_rows(county.get(f"/relief/advances/?township={HANGCHENG}&format=xlsx"))
         county_page = county.get("/relief/advances/").content.decode()
-        wuhang_rows = sheet_rows(login(caseworker_user).get("/relief/advances/?format=xlsx"))
-        hangcheng_rows = sheet_rows(login(outsider_user).get("/relief/advances/?format=xlsx"))
+        wuhang_rows = sheet_rows(logged_in(caseworker_user).get("/relief/advances/?format=xlsx"))
+        hangcheng_rows = sheet_rows(logged_in(outsider_user).get("/relief/advances/?format=xlsx"))
         smuggled = sheet_rows(
-            login(caseworker_user).get(f"/relief/advances/?township={HANGCHENG}&format=xlsx")
+            logged_in(caseworker_user).get(f"/relief/advances/?township={HANGCHENG}&format=xlsx")
         )
 
     assert [(r[1], r[3]) for r in both[1:]] == [("航城街道", 450), ("吴航街道", 300)]
@@ -227,7 +228,7 @@ def test_the_county_filters_by_township_and_a_township_sees_only_its_own(
 def test_who_may_not_see_a_list_is_refused_its_export_alike(
     request, persona, status, path, fifty_three
 ):
-    client = login(request.getfixturevalue(persona))
+    client = logged_in(request.getfixturevalue(persona))
     with on("2026-09-28"):
         before = relief_state()
         page = client.get(path)
@@ -268,8 +269,8 @@ def test_the_fund_list_exports_its_funds_with_balances(
         )
         services.reserve_fund_top_up(actor=approver, fund=hangcheng, amount="800.50", memo="拨付")
         pay(caseworker, wuhang_fund, people(household)["head"], "1234.56")
-        county = sheet_rows(login(approver_user).get("/relief/funds/?format=xlsx"))
-        township = sheet_rows(login(caseworker_user).get("/relief/funds/?format=xlsx"))
+        county = sheet_rows(logged_in(approver_user).get("/relief/funds/?format=xlsx"))
+        township = sheet_rows(logged_in(caseworker_user).get("/relief/funds/?format=xlsx"))
 
     assert county == [
         FUND_HEADINGS,
@@ -281,5 +282,5 @@ def test_the_fund_list_exports_its_funds_with_balances(
 
 
 def test_the_fund_list_offers_its_export(caseworker_user, wuhang_fund):
-    text = login(caseworker_user).get("/relief/funds/").content.decode()
+    text = logged_in(caseworker_user).get("/relief/funds/").content.decode()
     assert 'href="?format=xlsx" data-testid="export"' in text

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.core.id_protection import id_number_decrypt
 from doudi.relief import services
@@ -17,6 +15,7 @@ from doudi.relief.tests.helpers import WUHANG, people, relief_state
 from doudi.testing.clients import api_headers
 from doudi.testing.clients import logged_in as login
 from doudi.testing.clock import on
+from doudi.testing.workbooks import cell_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +85,7 @@ def test_the_ledger_export_holds_the_rows_the_page_shows(approver, approver_user
         services.reserve_fund_top_up(actor=approver, fund=fund, amount="20000.00", memo="拨付")
         services.reserve_fund_top_up(actor=approver, fund=fund, amount="500.50", memo="追加")
         response = login(approver_user).get(f"/relief/funds/{fund.public_id}/?format=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    rows = cell_rows(response.content, min_row=2)
     assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
         ("拨付（增加备用金）", 20000, 20000, "拨付"),
         ("拨付（增加备用金）", 500.5, 20500.5, "追加"),

@@ -15,6 +15,8 @@ from doudi.registry.tests.factories import person_facts, register_household
 from doudi.reviews.models import ChangeReport, EntitlementChange, ReviewCase, ReviewEvent
 from doudi.testing.cases import application_at
 from doudi.testing.clock import SHANGHAI
+from doudi.testing.factories import ApplicationFactory, EntitlementFactory
+from doudi.testing.state import row_counts
 
 
 def people(household):  # type: ignore[no-untyped-def]
@@ -58,28 +60,20 @@ def tekun_household(caseworker):  # type: ignore[no-untyped-def]
             }
         ],
     }
-    application = Application.objects.create(
+    application = ApplicationFactory(
         household=household,
         programmes=["tekun"],
-        channel="window",
         status="confirmed",
-        province_code=household.province_code,
-        city_code=household.city_code,
-        county_code=household.county_code,
-        township_code=household.township_code,
-        village_code=household.village_code,
         situation=situation,
         decided_at=dt.datetime(2026, 6, 15, 10, tzinfo=SHANGHAI),
         accepted_on=dt.date(2026, 5, 20),
     )
-    Entitlement.objects.create(
+    EntitlementFactory(
         application=application,
         household=household,
         programme="tekun",
         monthly_amount=Decimal("1490.00"),
         from_month=dt.date(2026, 7, 1),
-        county_code=household.county_code,
-        township_code=household.township_code,
     )
     return household
 
@@ -100,11 +94,7 @@ def state(household) -> tuple:  # type: ignore[no-untyped-def]
     return (
         entitlement_rows(household),
         list(ReviewCase.objects.order_by("id").values_list("status", "version")),
-        ReviewEvent.objects.count(),
-        EntitlementChange.objects.count(),
-        ChangeReport.objects.count(),
-        EvaluationRecord.objects.count(),
-        AuditEvent.objects.count(),
+        *row_counts(ReviewEvent, EntitlementChange, ChangeReport, EvaluationRecord, AuditEvent),
     )
 
 

@@ -12,9 +12,10 @@ from doudi.intake.services import Declaration, IncomeSpec
 from doudi.reviews import services
 from doudi.reviews.models import EntitlementChange
 from doudi.reviews.tests.helpers import confirmed_dibao, people, state
+from doudi.testing.clients import logged_in
 from doudi.testing.clock import on
+from doudi.testing.workbooks import excel, sheet_rows
 from doudi.web.exports import XLSX
-from doudi.web.tests.xlsx import excel, login, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def changed(caseworker, approver, household):  # type: ignore[no-untyped-def]
 
 
 def test_the_export_holds_the_changes_the_page_lists(approver_user, changed):
-    client = login(approver_user)
+    client = logged_in(approver_user)
     url = f"/households/{changed.public_id}/entitlements/"
     page = client.get(url).content.decode()
     rows = sheet_rows(client.get(f"{url}?format=xlsx"))
@@ -113,7 +114,7 @@ def test_a_household_without_changes_exports_the_headings_only(
     caseworker, approver, caseworker_user, household
 ):
     confirmed_dibao(caseworker, approver, household)
-    response = login(caseworker_user).get(
+    response = logged_in(caseworker_user).get(
         f"/households/{household.public_id}/entitlements/?format=xlsx"
     )
     assert sheet_rows(response) == [HEADINGS]
@@ -129,7 +130,7 @@ def test_a_household_without_changes_exports_the_headings_only(
     ],
 )
 def test_who_may_not_see_the_history_is_refused_its_export_alike(request, persona, status, changed):
-    client = login(request.getfixturevalue(persona))
+    client = logged_in(request.getfixturevalue(persona))
     url = f"/households/{changed.public_id}/entitlements/"
     before = state(changed)
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.reviews.models import ChangeReport, ReviewCase
 from doudi.reviews.tests.helpers import confirmed_dibao, entitlement_rows, people, state
 from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
+from doudi.testing.workbooks import cell_rows, first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +46,7 @@ def test_the_due_list_and_its_export_show_the_same_rows(caseworker_user, dibao_h
         export = client.get("/reviews/?format=xlsx")
     assert page.status_code == 200
     assert "已逾期" in page.content.decode()
-    sheet = load_workbook(io.BytesIO(export.content)).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    rows = cell_rows(export.content)
     assert rows == [
         [
             "乡镇（街道）",
@@ -76,7 +74,7 @@ def test_the_due_list_and_its_export_show_the_same_rows(caseworker_user, dibao_h
 def test_the_outsider_exports_an_empty_list(outsider_user, dibao_household):
     with on("2027-11-25"):
         export = client_for(outsider_user).get("/reviews/?format=xlsx")
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = first_sheet(export.content)
     assert sheet.max_row == 1
 
 

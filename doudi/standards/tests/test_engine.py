@@ -7,12 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from doudi.accounts.services import api_token_create
 from doudi.core.exceptions import ApplicationError
 from doudi.policy import parameters_in_force
 from doudi.standards.engine import DatabaseStandards, evaluation_run
 from doudi.standards.models import EvaluationRecord
 from doudi.standards.services import local_standard_set
+from doudi.testing.clients import api_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -109,12 +109,12 @@ def test_invalid_input_lists_every_problem_and_records_nothing():
 
 
 def test_the_api_evaluates_and_records(caseworker_user):
-    token, _ = api_token_create(user=caseworker_user, name="测试")
+    headers = api_headers(caseworker_user, name="测试")
     response = Client().post(
         "/api/policy/evaluate",
         data=json.dumps(_situation()),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **headers,
     )
     assert response.status_code == 200, response.content
     data = response.json()
@@ -123,12 +123,12 @@ def test_the_api_evaluates_and_records(caseworker_user):
 
 
 def test_the_api_refuses_bad_input_in_chinese(caseworker_user):
-    token, _ = api_token_create(user=caseworker_user, name="测试")
+    headers = api_headers(caseworker_user, name="测试")
     response = Client().post(
         "/api/policy/evaluate",
         data=json.dumps({**_situation(), "month": "2023-13"}),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **headers,
     )
     assert response.status_code == 400
     assert response.json()["field"] == "month"

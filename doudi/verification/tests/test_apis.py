@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 
-from doudi.accounts.services import api_token_create
 from doudi.registry.services import household_member_remove
+from doudi.testing.clients import api_client
 from doudi.testing.clock import on
 from doudi.verification.models import PersonDataAccess, VerificationConsent, VerificationReport
 from doudi.verification.tests.test_services import apply, lin_feeds
@@ -15,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(user):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="test")
-    client = Client()
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client, headers = api_client(user)
 
     def call(method: str, url: str, body=None):  # type: ignore[no-untyped-def]
         if body is None:

@@ -12,16 +12,16 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from openpyxl import load_workbook
 
-from doudi.accounts.services import api_token_create
-from doudi.benefits.models import Entitlement
 from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from doudi.core.models import AuditEvent
-from doudi.intake.models import Application
 from doudi.registry.services import MemberSpec
 from doudi.registry.tests.factories import person_facts, register_household
+from doudi.testing.clients import api_headers
 from doudi.testing.clock import on
+from doudi.testing.factories import EntitlementFactory
+from doudi.testing.state import row_counts
+from doudi.testing.workbooks import value_rows
 from doudi.verification import batch_services, services
 from doudi.verification.batch import SCREENED_SOURCES
 from doudi.verification.models import (
@@ -40,13 +40,13 @@ READ = [s for s in SCREENED_SOURCES if s != "securities"]  # lin_feeds: 证券 s
 
 
 def counts() -> tuple[int, ...]:
-    return (
-        BatchRun.objects.count(),
-        BatchResult.objects.count(),
-        BatchPersonAccess.objects.count(),
-        AuditEvent.objects.filter(action="verification.batch_run").count(),
-        VerificationReport.objects.count(),
-        PersonDataAccess.objects.count(),
+    return row_counts(
+        BatchRun,
+        BatchResult,
+        BatchPersonAccess,
+        AuditEvent.objects.filter(action="verification.batch_run"),
+        VerificationReport,
+        PersonDataAccess,
     )
 
 
@@ -280,24 +280,14 @@ def test_a_village_run_covers_only_that_village(caseworker, township):
 
 
 def _entitlement(household, programme, *, to_month=None):  # type: ignore[no-untyped-def]
-    application = Application.objects.create(
-        household=household,
-        programmes=[programme],
-        channel="window",
-        status="confirmed",
-        **household.region_codes(),
-    )
-    Entitlement.objects.create(
-        application=application,
+    entitlement = EntitlementFactory(
         household=household,
         programme=programme,
         monthly_amount=Decimal("500.00"),
         from_month=date(2026, 1, 1),
         to_month=to_month,
-        county_code=household.county_code,
-        township_code=household.township_code,
     )
-    return application
+    return entitlement.application
 
 
 def test_a_programme_run_screens_only_its_current_recipients(caseworker, township):
@@ -470,13 +460,8 @@ def test_the_command_refuses_and_writes_nothing(  # type: ignore[no-untyped-def]
 # -- the API ----------------------------------------------------------------------------------
 
 
-def _api(user):  # type: ignore[no-untyped-def]
-    token, _ = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def test_the_api_starts_lists_and_pages_runs(caseworker, caseworker_user, township):
-    headers = _api(caseworker_user)
+    headers = api_headers(caseworker_user)
     client = Client()
     with on("2026-11-10"):
         response = client.post(
@@ -532,7 +517,7 @@ def test_the_api_refuses_another_township_and_writes_nothing(outsider_user, town
             "/api/verification/batches",
             data={"region": "350112001"},
             content_type="application/json",
-            **_api(outsider_user),
+            **api_headers(outsider_user),
         )
     assert response.status_code == 404
     assert counts() == before
@@ -565,8 +550,7 @@ def test_the_pages_start_a_run_filter_page_and_export(caseworker_user, township)
     assert "家庭机动车辆" not in text
     # the export holds every result of the filter
     export = client.get(f"/verification/batches/{run.public_id}/?format=xlsx")
-    sheet = load_workbook(io.BytesIO(export.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = value_rows(export.content)
     assert rows[0][:4] == ("户主", "家庭地址", "村（社区）代码", "核对结论")
     assert sorted((r[1], r[3]) for r in rows[1:]) == [
         ("吴航街道兴华社区1号", "不符合"),
@@ -575,7 +559,7 @@ def test_the_pages_start_a_run_filter_page_and_export(caseworker_user, township)
         ("吴航街道西关社区5号", "疑似"),
     ]
     listing = client.get("/verification/batches/?format=xlsx")
-    runs = list(load_workbook(io.BytesIO(listing.content)).active.iter_rows(values_only=True))
+    runs = value_rows(listing.content)
     assert len(runs) == 2
     assert runs[1][1:4] == ("吴航街道（350112001）", "全部登记家庭", "2026-11")
 

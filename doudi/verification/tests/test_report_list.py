@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from doudi.core.models import Deadline
 from doudi.testing.clock import on
+from doudi.testing.workbooks import cell_rows
 from doudi.verification import selectors, services
 from doudi.verification.tests.test_services import apply, lin_feeds
 
@@ -108,8 +107,7 @@ def test_the_excel_export_holds_every_report_of_the_filter(
     client.force_login(verification_officer_user)
     with on("2026-11-16"):
         response = client.get(LIST + "?status=&conclusion=&format=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    values = cell_rows(response.content)
     assert values[0] == [
         "报告编号",
         "生成时间",

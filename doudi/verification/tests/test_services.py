@@ -10,6 +10,7 @@ from doudi.core.models import AuditEvent
 from doudi.intake import services as intake
 from doudi.intake.services import ConsentSpec, Declaration, IncomeSpec
 from doudi.testing.clock import on
+from doudi.testing.state import row_counts
 from doudi.verification import selectors, services
 from doudi.verification.models import (
     PersonDataAccess,
@@ -70,13 +71,7 @@ def wages(id_number: str, name: str, birth: str, amount: str, months=MONTHS, kin
 
 
 def counts() -> tuple[int, ...]:
-    return (
-        VerificationReport.objects.count(),
-        ReportItem.objects.count(),
-        PersonDataAccess.objects.count(),
-        ReportSignature.objects.count(),
-        AuditEvent.objects.count(),
-    )
+    return row_counts(VerificationReport, ReportItem, PersonDataAccess, ReportSignature, AuditEvent)
 
 
 def lin_feeds() -> None:

@@ -6,6 +6,7 @@ from django.test import Client
 from doudi.core.models import AuditEvent
 from doudi.registry.tests.factories import register_household
 from doudi.testing.clock import SHANGHAI, on
+from doudi.testing.state import row_counts
 from doudi.verification import services
 from doudi.verification.models import VerificationConsent, VerificationReport
 from doudi.verification.tests.test_services import apply, lin_feeds, people
@@ -59,11 +60,11 @@ def _member_form(html: str, person) -> str:  # type: ignore[no-untyped-def]
     return html[start : html.index("</form>", start)]
 
 
-def _consent_state() -> tuple[int, int, int]:
-    return (
-        VerificationConsent.objects.count(),
-        VerificationConsent.objects.filter(withdrawn_at__isnull=False).count(),
-        AuditEvent.objects.filter(action__startswith="verification.consent").count(),
+def _consent_state() -> tuple[int, ...]:
+    return row_counts(
+        VerificationConsent,
+        VerificationConsent.objects.filter(withdrawn_at__isnull=False),
+        AuditEvent.objects.filter(action__startswith="verification.consent"),
     )
 
 

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.test import Client
-from openpyxl import load_workbook
 
 from doudi.core.models import AuditEvent
 from doudi.registry.tests.factories import register_household
+from doudi.testing.clients import logged_in
+from doudi.testing.workbooks import cell_rows, first_sheet
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_export_holds_the_rows_the_page_shows(caseworker, household, other_household):
     second = register_household(caseworker, village="350112001002", address="吴航街道西关社区3号")
-    client = _client(caseworker.user)
+    client = logged_in(caseworker.user)
     before = AuditEvent.objects.count()
 
     page = client.get("/households/", {"region_code": "350112001"})
@@ -30,8 +22,7 @@ def test_the_export_holds_the_rows_the_page_shows(caseworker, household, other_h
 
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(export.content)).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    rows = cell_rows(export.content)
     heads = {
         h.pk: h.memberships.get(relation="head").person.id_number_masked
         for h in (household, second)
@@ -60,16 +51,16 @@ def test_the_export_holds_the_rows_the_page_shows(caseworker, household, other_h
 
 def test_an_export_without_criteria_is_refused_and_not_audited(caseworker, household):
     before = AuditEvent.objects.count()
-    response = _client(caseworker.user).get("/households/", {"format": "xlsx"})
+    response = logged_in(caseworker.user).get("/households/", {"format": "xlsx"})
     assert response.status_code == 400
     assert response.content.decode() == "请至少填写身份证号码、姓名或区划代码之一"
     assert AuditEvent.objects.count() == before
 
 
 def test_the_outsider_exports_an_empty_sheet(outsider, household):
-    response = _client(outsider.user).get(
+    response = logged_in(outsider.user).get(
         "/households/", {"region_code": "350112001", "format": "xlsx"}
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     assert response.status_code == 200
     assert sheet.max_row == 1

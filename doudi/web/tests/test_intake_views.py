@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from doudi.benefits.models import Entitlement
 from doudi.core.models import AuditEvent
 from doudi.intake.models import Application, CaseEvent, Consent
 from doudi.intake.tests.test_services import members, on, to_awaiting
+from doudi.testing.clients import logged_in
 from doudi.web.tests.forms import staff_form
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_household_page_offers_the_application_to_the_caseworker_only(
     caseworker_user, approver_user, household
 ):
     url = f"/households/{household.public_id}/"
-    assert "申请救助" in _client(caseworker_user).get(url).content.decode()
-    assert "申请救助" not in _client(approver_user).get(url).content.decode()
+    assert "申请救助" in logged_in(caseworker_user).get(url).content.decode()
+    assert "申请救助" not in logged_in(approver_user).get(url).content.decode()
 
 
 def test_the_form_lists_every_counted_member_with_a_consent(caseworker_user, household):
-    page = _client(caseworker_user).get(f"/households/{household.public_id}/apply/")
+    page = logged_in(caseworker_user).get(f"/households/{household.public_id}/apply/")
     text = page.content.decode()
     assert page.status_code == 200
     for name in ("林建国", "陈秀英", "林小雨", "最低生活保障（低保）", "工资性收入", "监护人代签"):
@@ -39,7 +33,7 @@ def test_the_form_lists_every_counted_member_with_a_consent(caseworker_user, hou
 def test_the_caseworker_files_an_application_and_sees_it_in_the_worklist(
     caseworker_user, household
 ):
-    client = _client(caseworker_user)
+    client = logged_in(caseworker_user)
 
     response = client.post(f"/households/{household.public_id}/apply/", staff_form(household))
 
@@ -69,7 +63,7 @@ def test_the_caseworker_files_an_application_and_sees_it_in_the_worklist(
 def test_a_missing_consent_shows_the_chinese_error_and_writes_nothing(caseworker_user, household):
     audit_before = AuditEvent.objects.count()
 
-    response = _client(caseworker_user).post(
+    response = logged_in(caseworker_user).post(
         f"/households/{household.public_id}/apply/", staff_form(household, skip="spouse")
     )
 
@@ -84,7 +78,7 @@ def test_a_missing_consent_shows_the_chinese_error_and_writes_nothing(caseworker
 def test_the_caseworker_accepts_through_the_action_and_the_deadlines_appear(
     caseworker_user, household
 ):
-    client = _client(caseworker_user)
+    client = logged_in(caseworker_user)
     with on("2026-11-02"):
         client.post(f"/households/{household.public_id}/apply/", staff_form(household))
         application = Application.objects.get()
@@ -103,7 +97,7 @@ def test_the_caseworker_accepts_through_the_action_and_the_deadlines_appear(
 
 
 def test_a_stale_version_shows_the_conflict_and_changes_nothing(caseworker_user, household):
-    client = _client(caseworker_user)
+    client = logged_in(caseworker_user)
     client.post(f"/households/{household.public_id}/apply/", staff_form(household))
     application = Application.objects.get()
 
@@ -120,7 +114,7 @@ def test_the_approver_confirms_and_the_page_shows_the_entitlement(
     caseworker, approver_user, household
 ):
     application = to_awaiting(caseworker, household)
-    client = _client(approver_user)
+    client = logged_in(approver_user)
     with on("2026-11-20"):
         before = client.get(f"/applications/{application.public_id}/").content.decode()
         assert 'data-testid="action-confirm"' in before
@@ -146,7 +140,7 @@ def test_the_approver_may_not_take_the_caseworkers_step(approver_user, caseworke
     application = to_awaiting(caseworker, household)
     version = application.version
 
-    response = _client(approver_user).post(
+    response = logged_in(approver_user).post(
         f"/applications/{application.public_id}/actions/close_notice_without_objection/",
         {"version": str(version)},
     )
@@ -158,7 +152,7 @@ def test_the_approver_may_not_take_the_caseworkers_step(approver_user, caseworke
 
 def test_the_outsider_gets_404(outsider_user, caseworker, household):
     application = to_awaiting(caseworker, household)
-    client = _client(outsider_user)
+    client = logged_in(outsider_user)
 
     assert client.get(f"/applications/{application.public_id}/").status_code == 404
     assert client.get(f"/households/{household.public_id}/apply/").status_code == 404

@@ -16,11 +16,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from doudi.accounts.services import api_token_create
 from doudi.core.models import AuditEvent
 from doudi.policy.tests.test_population import write_snapshot
 from doudi.registry.models import Household, Membership, Person
 from doudi.registry.tests.factories import make_id_number
+from doudi.testing.clients import api_client, api_headers, logged_in
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import (
     ANY_STAFF,
     PERSONAS,
@@ -399,16 +400,17 @@ def _state() -> tuple[int, ...]:
     from doudi.standards.models import LocalStandard
 
     return (
-        LocalStandard.objects.count(),
-        Household.objects.count(),
-        Person.objects.count(),
-        Membership.objects.filter(is_active=True).count(),
-        AuditEvent.objects.count(),
-        Person.history.count(),
-        Application.objects.count(),
+        *row_counts(
+            LocalStandard,
+            Household,
+            Person,
+            Membership.objects.filter(is_active=True),
+            AuditEvent,
+            Person.history,
+            Application,
+        ),
         sum(Application.objects.values_list("version", flat=True)),
-        CaseEvent.objects.count(),
-        Consent.objects.count(),
+        *row_counts(CaseEvent, Consent),
         *(value for area in AREAS if hasattr(area, "state") for value in area.state()),
     )
 
@@ -429,15 +431,12 @@ def context(household, request, settings, tmp_path) -> dict[str, Any]:
 
 
 def _client(persona: str, context: dict[str, Any], *, api: bool) -> tuple[Client, dict[str, str]]:
-    client = Client()
     if persona == "anonymous":
-        return client, {}
+        return Client(), {}
     user = context["users"][persona]
     if api:
-        token, _ = api_token_create(user=user, name="test")
-        return client, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    client.force_login(user)
-    return client, {}
+        return api_client(user)
+    return logged_in(user), {}
 
 
 def _call(row: Row, client: Client, headers: dict[str, str], context: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -474,10 +473,7 @@ def test_persona_matrix(row: Row, persona: str, context):
 def test_the_outsider_sees_an_empty_list_not_the_other_townships_households(
     outsider_user, household
 ):
-    token, _ = api_token_create(user=outsider_user, name="test")
-    response = Client().get(
-        "/api/households?region_code=350112001", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    response = Client().get("/api/households?region_code=350112001", **api_headers(outsider_user))
     assert response.status_code == 200
     assert response.json() == []
 

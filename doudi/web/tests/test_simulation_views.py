@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from doudi.policy.tests.test_population import write_snapshot
 from doudi.policy.tests.test_simulation import WAGES_YUAN
+from doudi.testing.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,9 @@ def data_dir(settings, tmp_path):
     return tmp_path
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_analyst_sees_exact_entrants_and_leavers_by_county(analyst_user, data_dir):
     # when: 44 % of 1,960 = 862.40 → 860 for every county of 福州市
-    response = _client(analyst_user).get(f"/simulation/?{QUERY}")
+    response = logged_in(analyst_user).get(f"/simulation/?{QUERY}")
 
     # then: in 鼓楼区 the 870-yuan household leaves; 长乐区's household without income stays
     assert response.status_code == 200
@@ -63,7 +57,7 @@ def test_the_analyst_sees_exact_entrants_and_leavers_by_county(analyst_user, dat
 
 def test_raising_the_share_makes_entrants(analyst_user, data_dir):
     # when: 51 % of 1,960 = 999.60 → 1,000 yuan
-    response = _client(analyst_user).get(f"/simulation/?{QUERY.replace('share=44', 'share=51')}")
+    response = logged_in(analyst_user).get(f"/simulation/?{QUERY.replace('share=44', 'share=51')}")
 
     # then
     gulou = response.context["counties"][0]
@@ -73,21 +67,21 @@ def test_raising_the_share_makes_entrants(analyst_user, data_dir):
 
 
 def test_the_county_officer_simulates_only_their_county(approver_user, data_dir):
-    response = _client(approver_user).get(f"/simulation/?{QUERY}")
+    response = logged_in(approver_user).get(f"/simulation/?{QUERY}")
     report = response.context["report"]
     assert [s.county for s in report.standards] == ["350112"]
     assert report.household_count == 1
 
 
 def test_a_county_outside_the_region_is_refused(approver_user, data_dir):
-    response = _client(approver_user).get(f"/simulation/?{QUERY}&counties=350102")
+    response = logged_in(approver_user).get(f"/simulation/?{QUERY}&counties=350102")
     assert response.context["errors"] == ["以下县不在所选人口数据（或辖区）中：350102"]
     assert "以下县不在所选人口数据（或辖区）中：350102" in response.content.decode()
 
 
 def test_the_export_is_an_xlsx_workbook(analyst_user, data_dir):
     # when
-    response = _client(analyst_user).get(f"/simulation/export.xlsx?{QUERY}")
+    response = logged_in(analyst_user).get(f"/simulation/export.xlsx?{QUERY}")
 
     # then
     assert response.status_code == 200
@@ -117,7 +111,7 @@ def test_the_export_is_an_xlsx_workbook(analyst_user, data_dir):
 
 
 def test_a_caseworker_may_not_simulate(caseworker_user, data_dir):
-    client = _client(caseworker_user)
+    client = logged_in(caseworker_user)
     page = client.get(f"/simulation/?{QUERY}")
     export = client.get(f"/simulation/export.xlsx?{QUERY}")
     assert (page.status_code, export.status_code) == (403, 403)
@@ -127,12 +121,12 @@ def test_a_caseworker_may_not_simulate(caseworker_user, data_dir):
 
 def test_the_nav_link_shows_for_those_who_can_simulate(analyst_user, approver_user, data_dir):
     for user in (analyst_user, approver_user):
-        assert 'data-testid="nav-simulation"' in _client(user).get("/").content.decode()
+        assert 'data-testid="nav-simulation"' in logged_in(user).get("/").content.decode()
 
 
 def test_bad_form_input_shows_every_problem_in_chinese(analyst_user, data_dir):
     # when
-    response = _client(analyst_user).get(
+    response = logged_in(analyst_user).get(
         "/simulation/?population=../etc&month=2023-13&share=abc&rounding=-1&rounding_mode=sideways"
     )
 
@@ -150,7 +144,7 @@ def test_bad_form_input_shows_every_problem_in_chinese(analyst_user, data_dir):
 
 
 def test_proposal_problems_are_shown_too(analyst_user, data_dir):
-    response = _client(analyst_user).get(
+    response = logged_in(analyst_user).get(
         f"/simulation/?{QUERY.replace('share=44', 'share=150')}&counties=3501"
     )
     assert response.context["errors"] == [
@@ -160,13 +154,13 @@ def test_proposal_problems_are_shown_too(analyst_user, data_dir):
 
 
 def test_an_export_without_a_valid_proposal_is_a_bad_request(analyst_user, data_dir):
-    response = _client(analyst_user).get("/simulation/export.xlsx?population=fuzhou&month=x")
+    response = logged_in(analyst_user).get("/simulation/export.xlsx?population=fuzhou&month=x")
     assert response.status_code == 400
     assert "测算月份应为 YYYY-MM：x" in response.content.decode()
 
 
 def test_the_form_lists_only_snapshot_directories(analyst_user, data_dir):
-    response = _client(analyst_user).get("/simulation/")
+    response = logged_in(analyst_user).get("/simulation/")
     assert response.status_code == 200
     assert response.context["snapshots"] == ["fuzhou"]
     assert response.context["report"] is None

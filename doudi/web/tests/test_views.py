@@ -5,14 +5,9 @@ from django.test import Client
 
 from doudi.core.id_protection import id_number_decrypt
 from doudi.core.models import AuditEvent
+from doudi.testing.clients import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_it_logs_in_with_a_password_and_shows_the_users_region(caseworker_user):
@@ -35,8 +30,8 @@ def test_a_wrong_password_shows_a_chinese_error(caseworker_user):
 def test_the_dashboard_counts_only_the_users_region(
     caseworker_user, approver_user, household, other_household
 ):
-    township = _client(caseworker_user).get("/").context["statistics"]
-    county = _client(approver_user).get("/").context["statistics"]
+    township = logged_in(caseworker_user).get("/").context["statistics"]
+    county = logged_in(approver_user).get("/").context["statistics"]
     assert township == {"households": 1, "persons": 3, "not_counted": 0}
     assert county == {"households": 2, "persons": 6, "not_counted": 0}
 
@@ -44,7 +39,7 @@ def test_the_dashboard_counts_only_the_users_region(
 def test_search_by_name_lists_the_households_of_the_region_with_masked_ids(
     caseworker_user, household, other_household
 ):
-    response = _client(caseworker_user).get("/households/?name=林建国")
+    response = logged_in(caseworker_user).get("/households/?name=林建国")
     page = response.content.decode()
     results = response.context["results"]
     assert [r.address for r in results] == ["吴航街道兴华社区1号"]
@@ -56,17 +51,17 @@ def test_search_by_name_lists_the_households_of_the_region_with_masked_ids(
 def test_the_county_approver_finds_households_of_every_township(
     approver_user, household, other_household
 ):
-    results = _client(approver_user).get("/households/?name=林建国").context["results"]
+    results = logged_in(approver_user).get("/households/?name=林建国").context["results"]
     assert sorted(r.address for r in results) == ["吴航街道兴华社区1号", "航城街道航城社区8号"]
 
 
 def test_a_search_with_a_bad_region_code_shows_the_error(caseworker_user):
-    page = _client(caseworker_user).get("/households/?region_code=35x").content.decode()
+    page = logged_in(caseworker_user).get("/households/?region_code=35x").content.decode()
     assert "区划代码格式不正确：35x" in page
 
 
 def test_the_household_page_shows_members_and_history(caseworker_user, household):
-    page = _client(caseworker_user).get(f"/households/{household.public_id}/").content.decode()
+    page = logged_in(caseworker_user).get(f"/households/{household.public_id}/").content.decode()
     for text in (
         "林建国",
         "户主",
@@ -82,7 +77,7 @@ def test_the_household_page_shows_members_and_history(caseworker_user, household
 
 
 def test_revealing_an_id_shows_it_once_and_logs_it(caseworker_user, household):
-    client = _client(caseworker_user)
+    client = logged_in(caseworker_user)
     head = household.memberships.get(relation="head").person
     number = id_number_decrypt(head.id_number_encrypted)
 
@@ -102,7 +97,7 @@ def test_revealing_an_id_shows_it_once_and_logs_it(caseworker_user, household):
 
 
 def test_revealing_without_a_purpose_is_refused_and_not_logged(caseworker_user, household):
-    client = _client(caseworker_user)
+    client = logged_in(caseworker_user)
     head = household.memberships.get(relation="head").person
     response = client.post(
         f"/persons/{head.public_id}/reveal-id/",
@@ -114,19 +109,19 @@ def test_revealing_without_a_purpose_is_refused_and_not_logged(caseworker_user, 
 
 
 def test_the_auditor_sees_masked_ids_without_a_reveal_button(auditor_user, household):
-    page = _client(auditor_user).get(f"/households/{household.public_id}/").content.decode()
+    page = logged_in(auditor_user).get(f"/households/{household.public_id}/").content.decode()
     assert "查看用途" not in page
 
 
 def test_the_outsider_gets_not_found_for_another_townships_household(outsider_user, household):
-    assert _client(outsider_user).get(f"/households/{household.public_id}/").status_code == 404
+    assert logged_in(outsider_user).get(f"/households/{household.public_id}/").status_code == 404
 
 
 def test_a_user_without_a_staff_profile_is_refused(db):
-    from django.contrib.auth import get_user_model
+    from doudi.testing.factories import UserFactory
 
-    user = get_user_model().objects.create_user(username="nobody", password="x")
-    response = _client(user).get("/")
+    user = UserFactory(username="nobody", password="x")
+    response = logged_in(user).get("/")
     assert response.status_code == 403
     assert "该账号未配置工作人员信息" in response.content.decode()
 
@@ -153,9 +148,9 @@ def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisiona
             working_days=10,
         )
         # when
-        own = _client(caseworker_user).get("/")
-        other = _client(outsider_user).get("/")
-        partner = _client(partner_user).get("/")  # the county's medical-security bureau
+        own = logged_in(caseworker_user).get("/")
+        other = logged_in(outsider_user).get("/")
+        partner = logged_in(partner_user).get("/")  # the county's medical-security bureau
 
     # then
     ((row, remaining),) = own.context["deadlines"]
@@ -179,7 +174,7 @@ def test_the_dashboard_marks_deadlines_computed_without_a_schedule_as_provisiona
 def test_no_page_loads_anything_from_another_host(url, caseworker_user):
     import re
 
-    page = _client(caseworker_user).get(url).content.decode()
+    page = logged_in(caseworker_user).get(url).content.decode()
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
     assert "cdn" not in page.lower()
@@ -188,7 +183,7 @@ def test_no_page_loads_anything_from_another_host(url, caseworker_user):
 def test_a_county_officer_adds_a_standard_on_the_standards_page(approver_user, caseworker_user):
     from doudi.standards.models import LocalStandard
 
-    client = _client(approver_user)
+    client = logged_in(approver_user)
     response = client.post(
         "/standards/",
         {
@@ -204,7 +199,7 @@ def test_a_county_officer_adds_a_standard_on_the_standards_page(approver_user, c
     assert response.status_code == 302
     standard = LocalStandard.objects.get()
     assert (standard.amount, standard.is_demo, standard.created_by) == (900, True, approver_user)
-    page = _client(caseworker_user).get("/standards/").content.decode()
+    page = logged_in(caseworker_user).get("/standards/").content.decode()
     assert "900.00" in page
     assert "演示值" in page
     assert "新增一期低保标准" not in page  # the caseworker may read but not set
@@ -213,7 +208,7 @@ def test_a_county_officer_adds_a_standard_on_the_standards_page(approver_user, c
 def test_a_bad_date_on_the_standards_page_is_explained_and_nothing_saved(approver_user):
     from doudi.standards.models import LocalStandard
 
-    client = _client(approver_user)
+    client = logged_in(approver_user)
     response = client.post(
         "/standards/",
         {

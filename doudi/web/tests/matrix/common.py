@@ -81,19 +81,8 @@ ANY_STAFF = {p: 200 for p in PERSONAS if p not in {"anonymous", "applicant"}} | 
 def application_of(ctx: dict[str, Any]) -> Any:
     """A submitted application of the test household, written without an audit event so that
     it does not count as a change made by the request under test."""
-    from doudi.intake.models import Application
+    from doudi.testing.factories import ApplicationFactory
 
     if "application" not in ctx:
-        household = ctx["household"]
-        ctx["application"] = Application.objects.create(
-            household=household,
-            programmes=["dibao"],
-            channel="window",
-            status="submitted",
-            province_code=household.province_code,
-            city_code=household.city_code,
-            county_code=household.county_code,
-            township_code=household.township_code,
-            village_code=household.village_code,
-        )
+        ctx["application"] = ApplicationFactory(household=ctx["household"])
     return ctx["application"]

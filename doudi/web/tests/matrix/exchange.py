@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, Row
 
 STAFF_DENIED = dict.fromkeys(PERSONAS, 403)
@@ -172,9 +173,9 @@ def state() -> tuple[int, ...]:
         IdentityResolutionRun,
     )
 
-    return (
-        FeedSubmission.objects.count(),
-        FeedSnapshot.objects.count(),
-        IdentityResolutionRun.objects.count(),
-        IdentityLinkReview.objects.filter(status="pending").count(),
+    return row_counts(
+        FeedSubmission,
+        FeedSnapshot,
+        IdentityResolutionRun,
+        IdentityLinkReview.objects.filter(status="pending"),
     )

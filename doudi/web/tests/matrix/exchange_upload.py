@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, Row
 
 REFUSED = dict.fromkeys(PERSONAS, 403)
@@ -54,8 +55,4 @@ ROWS = [
 def state() -> tuple[int, ...]:
     from doudi.exchange.models import FeedSnapshot, FeedSubmission, IdentityResolutionRun
 
-    return (
-        FeedSubmission.objects.count(),
-        FeedSnapshot.objects.count(),
-        IdentityResolutionRun.objects.count(),
-    )
+    return row_counts(FeedSubmission, FeedSnapshot, IdentityResolutionRun)

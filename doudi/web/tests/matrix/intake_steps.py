@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, READ, Row, application_of
 
 PDF = b"%PDF-1.4\n% matrix\n%%EOF\n"
@@ -190,10 +191,10 @@ def state() -> tuple[int, ...]:
         SituationAssessment,
     )
 
-    return (
-        SituationAssessment.objects.count(),
-        Material.objects.count(),
-        MaterialUse.objects.count(),
-        ConfirmationSetting.objects.filter(delegated_to_township=True).count(),
-        ConfirmationSettingChange.objects.count(),
+    return row_counts(
+        SituationAssessment,
+        Material,
+        MaterialUse,
+        ConfirmationSetting.objects.filter(delegated_to_township=True),
+        ConfirmationSettingChange,
     )

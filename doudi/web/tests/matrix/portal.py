@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from doudi.core.id_protection import id_number_decrypt
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, Row, application_of
 
 STAFF = [p for p in PERSONAS if p not in {"applicant", "anonymous"}]
@@ -142,4 +143,4 @@ def state() -> tuple[int, ...]:
 
     from doudi.portal.models import ApplicantAccount
 
-    return (ApplicantAccount.objects.count(), get_user_model().objects.count())
+    return row_counts(ApplicantAccount, get_user_model())

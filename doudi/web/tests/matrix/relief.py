@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, READ, Row, application_of
 
 DENIED = dict.fromkeys(PERSONAS, 403)
@@ -67,20 +68,11 @@ def reconciliation_of(ctx: dict[str, Any]) -> Any:
 
 def temporary_application_of(ctx: dict[str, Any]) -> Any:
     """A submitted temporary-assistance application of the household (no audit event)."""
-    from doudi.intake.models import Application
+    from doudi.testing.factories import ApplicationFactory
 
     if "temporary_application" not in ctx:
-        household = ctx["household"]
-        ctx["temporary_application"] = Application.objects.create(
-            household=household,
-            programmes=["temporary_assistance"],
-            channel="window",
-            status="submitted",
-            province_code=household.province_code,
-            city_code=household.city_code,
-            county_code=household.county_code,
-            township_code=household.township_code,
-            village_code=household.village_code,
+        ctx["temporary_application"] = ApplicationFactory(
+            household=ctx["household"], programmes=["temporary_assistance"]
         )
     return ctx["temporary_application"]
 
@@ -398,16 +390,16 @@ def state() -> tuple[int, ...]:
         ReserveFund,
     )
 
-    return (
-        ReserveFund.objects.count(),
-        ReserveFund.objects.filter(advance_limit_is_demo=False).count(),
-        LedgerEntry.objects.count(),
-        Reconciliation.objects.count(),
-        AdvancePayment.objects.count(),
-        AdvancePayment.objects.filter(application__isnull=False).count(),
-        AdvancePayment.objects.filter(reversed_at__isnull=False).count(),
-        InstalmentPlan.objects.count(),
-        Instalment.objects.count(),
-        InstalmentPayment.objects.count(),
-        Deadline.objects.filter(closed_at__isnull=True).count(),
+    return row_counts(
+        ReserveFund,
+        ReserveFund.objects.filter(advance_limit_is_demo=False),
+        LedgerEntry,
+        Reconciliation,
+        AdvancePayment,
+        AdvancePayment.objects.filter(application__isnull=False),
+        AdvancePayment.objects.filter(reversed_at__isnull=False),
+        InstalmentPlan,
+        Instalment,
+        InstalmentPayment,
+        Deadline.objects.filter(closed_at__isnull=True),
     )

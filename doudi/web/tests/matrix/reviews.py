@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, READ, Row
 
 WEB_READ = {**READ, "anonymous": 302}
@@ -21,31 +22,21 @@ REPORT = {**PROPOSE}
 
 def covered_household(ctx: dict[str, Any]) -> Any:
     """The test household with a confirmed dibao entitlement, written without audit events."""
-    from doudi.benefits.models import Entitlement
-    from doudi.intake.models import Application
+    from doudi.testing.factories import ApplicationFactory, EntitlementFactory
 
     household = ctx["household"]
     if "entitlement" not in ctx:
-        application = Application.objects.create(
+        application = ApplicationFactory(
             household=household,
-            programmes=["dibao"],
-            channel="window",
             status="confirmed",
-            province_code=household.province_code,
-            city_code=household.city_code,
-            county_code=household.county_code,
-            township_code=household.township_code,
-            village_code=household.village_code,
             decided_at=dt.datetime(2025, 1, 10, tzinfo=dt.UTC),
         )
-        ctx["entitlement"] = Entitlement.objects.create(
+        ctx["entitlement"] = EntitlementFactory(
             application=application,
             household=household,
             programme="dibao",
             monthly_amount=Decimal("2107.00"),
             from_month=dt.date(2025, 2, 1),
-            county_code=household.county_code,
-            township_code=household.township_code,
         )
     return household
 
@@ -179,9 +170,11 @@ def state() -> tuple:
     return (
         ReviewCase.objects.count(),
         ReviewCase.objects.aggregate(total=Sum("version"))["total"] or 0,
-        ReviewEvent.objects.count(),
-        ChangeReport.objects.count(),
-        EntitlementChange.objects.count(),
-        Entitlement.objects.count(),
-        Entitlement.objects.filter(to_month__isnull=True).count(),
+        *row_counts(
+            ReviewEvent,
+            ChangeReport,
+            EntitlementChange,
+            Entitlement,
+            Entitlement.objects.filter(to_month__isnull=True),
+        ),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, Row
 
 DENIED = dict.fromkeys(PERSONAS, 403)
@@ -217,11 +218,11 @@ def state() -> tuple[int, ...]:
         VerificationReport,
     )
 
-    return (
-        VerificationReport.objects.count(),
-        ReportItem.objects.count(),
-        PersonDataAccess.objects.count(),
-        ReportSignature.objects.count(),
-        VerificationConsent.objects.count(),
-        VerificationConsent.objects.filter(withdrawn_at__isnull=False).count(),
+    return row_counts(
+        VerificationReport,
+        ReportItem,
+        PersonDataAccess,
+        ReportSignature,
+        VerificationConsent,
+        VerificationConsent.objects.filter(withdrawn_at__isnull=False),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from doudi.testing.state import row_counts
 from doudi.web.tests.matrix.common import PERSONAS, Row
 
 DENIED = dict.fromkeys(PERSONAS, 403)
@@ -88,8 +89,4 @@ ROWS = [
 def state() -> tuple[int, ...]:
     from doudi.verification.models import BatchPersonAccess, BatchResult, BatchRun
 
-    return (
-        BatchRun.objects.count(),
-        BatchResult.objects.count(),
-        BatchPersonAccess.objects.count(),
-    )
+    return row_counts(BatchRun, BatchResult, BatchPersonAccess)
