@@ -20,6 +20,7 @@ from doudi.accounts.scoping import Actor
 from doudi.core.deadlines import notice_last_day
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.models import Division, DivisionLevel
+from doudi.core.selectors import division_names
 from doudi.documents.content import (
     ApplicationForm,
     ConsentLetter,
@@ -70,7 +71,7 @@ SCOPE_FIELDS = {9: "township_code", 12: "village_code"}
 
 
 def _division_name(code: str) -> str:
-    return Division.objects.filter(code=code).values_list("name", flat=True).first() or code
+    return division_names([code]).get(code, code)
 
 
 def township_office(*, county_code: str, township_code: str) -> str:

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from doudi.registry.models import Household, Membership, Person
+from doudi.registry.models import Household, Person
+from doudi.registry.selectors import counted_members
 
 PURPOSE = "社会救助家庭经济状况核对"
 HOUSEHOLD_NOT_FOUND = "家庭不存在或不在您的管辖范围内"
@@ -47,11 +48,4 @@ def read_threads() -> int:
 
 def _counted_persons(household: Household) -> list[Person]:
     """The household's active counted members (共同生活家庭成员), in membership order."""
-    return [
-        membership.person
-        for membership in Membership.objects.filter(
-            household=household, is_active=True, is_counted=True
-        )
-        .select_related("person")
-        .order_by("id")
-    ]
+    return [membership.person for membership in counted_members(household)]
