@@ -85,6 +85,9 @@ def prepare(args: argparse.Namespace) -> tuple[Path, float | None]:
             os.environ.copy(),
         )
     env = _env(args.database)
+    # A fresh copy each run: a static directory left half-written by an earlier run (a full disk,
+    # a killed job) makes the manifest storage look for hashed files that are not there.
+    shutil.rmtree(ROOT / "bench" / "out" / "static", ignore_errors=True)
     _run([*DOUDI, "collectstatic", "--noinput", "--verbosity", "0"], env)
     if args.reuse and _loaded_persons(args.database) == args.persons:
         return out, None
