@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -42,14 +43,24 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"环境变量 {name} 必须是整数，而不是 {value!r}") from error
 
 
-def env_float(name: str, default: float) -> float:
+def env_float(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    """A finite number, within [minimum, maximum] where they are given."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as error:
         raise ImproperlyConfigured(f"环境变量 {name} 必须是数字，而不是 {raw!r}") from error
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"环境变量 {name} 必须是有限的数字，而不是 {raw!r}")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"环境变量 {name} 不能小于 {minimum:g}，而现在是 {raw!r}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"环境变量 {name} 不能大于 {maximum:g}，而现在是 {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

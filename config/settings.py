@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (errors included) carries the request id the server log names.
+    "doudi.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,7 +110,7 @@ if DB_ENGINE == "sqlite":
                 # A transaction takes the write lock when it begins, so concurrent writers queue
                 # for up to the busy timeout instead of failing when a read turns into a write.
                 "transaction_mode": SQLITE_TRANSACTION_MODE,
-                "timeout": env_float("DOUDI_SQLITE_BUSY_TIMEOUT", 20.0),
+                "timeout": env_float("DOUDI_SQLITE_BUSY_TIMEOUT", 20.0, minimum=0.1, maximum=600),
                 # FULL: a save that was answered survives a power cut (NORMAL may lose the last
                 # commits in WAL mode).
                 "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
@@ -127,7 +129,14 @@ elif DB_ENGINE == "postgres":
             "CONN_MAX_AGE": env_int("DOUDI_DB_CONN_MAX_AGE", 60),
             # Server-side binding lets psycopg prepare statements that a connection repeats, so
             # PostgreSQL plans a search once instead of on every request.
-            "OPTIONS": {"server_side_binding": env_bool("DOUDI_DB_SERVER_SIDE_BINDING", True)},
+            "OPTIONS": {
+                "server_side_binding": env_bool("DOUDI_DB_SERVER_SIDE_BINDING", True),
+                # A save that waits longer than this for a row or table another save holds gives
+                # up (answered 503, nothing saved) instead of hanging the request.
+                "options": "-c lock_timeout={:d}ms".format(
+                    round(1000 * env_float("DOUDI_DB_LOCK_TIMEOUT", 20.0, minimum=0.1, maximum=600))
+                ),
+            },
         }
     }
 else:
@@ -175,6 +184,16 @@ SESSION_COOKIE_AGE = env_int("DOUDI_SESSION_SECONDS", 8 * 3600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "doudi.core.failures.RequestIdFilter"}},
+    "formatters": {
+        "doudi": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "doudi",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DOUDI_LOG_LEVEL", "WARNING")},
 }

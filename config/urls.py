@@ -6,6 +6,9 @@ from doudi.api.urls import api
 admin.site.site_header = "兜底 · 系统管理"
 admin.site.site_title = "兜底"
 
+# An error outside any view (a middleware's) still answers in Chinese with the request id.
+handler500 = "doudi.core.failures.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),

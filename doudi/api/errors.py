@@ -7,7 +7,8 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from doudi.core.failures import failure_response
 
 PYDANTIC_MESSAGES = {
     "missing": "必填",
@@ -69,6 +70,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def on_denied(request, exc: PermissionDenied):  # type: ignore[no-untyped-def]
         return api.create_response(request, exc.as_dict(), status=403)
+
+    @api.exception_handler(Conflict)
+    def on_conflict(request, exc: Conflict):  # type: ignore[no-untyped-def]
+        return api.create_response(request, exc.as_dict(), status=409)
+
+    @api.exception_handler(Exception)
+    def on_unexpected(request, exc: Exception):  # type: ignore[no-untyped-def]
+        # A busy database (503), a uniqueness race (409) or a bug (500): JSON with the request id.
+        return failure_response(request, exc)
 
     @api.exception_handler(ApplicationError)
     def on_application_error(request, exc: ApplicationError):  # type: ignore[no-untyped-def]

@@ -15,12 +15,49 @@ from doudi.api.standards import router as standards_router
 from doudi.api.verification import router as verification_router
 from doudi.api.verification_batches import router as verification_batch_router
 
+# Every operation may meet these, whatever it declares (doudi.core.failures): a write may collide
+# with another (409), any request may find the database busy (503) or fail (500).
+FAILURE_SCHEMA = {
+    "title": "Failure",
+    "type": "object",
+    "properties": {
+        "message": {"type": "string", "description": "给用户看的中文说明"},
+        "field": {"type": "null"},
+        "request_id": {"type": "string", "description": "请求编号，与服务器日志中的相同"},
+    },
+    "required": ["message", "field", "request_id"],
+}
+FAILURES = {
+    409: "与他人同时保存的内容冲突，或重复提交（未保存）",
+    500: "系统内部出错（未完成）",
+    503: "系统繁忙，等待其他保存超时（未保存，稍后重试）",
+}
+WRITES = frozenset({"post", "put", "patch", "delete"})
+
 
 class DoudiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation):  # type: ignore[no-untyped-def]
         """The endpoint's own name (``application_submit``): clients generate method names from
         it, so it must not change when the code moves between modules."""
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Failure"] = FAILURE_SCHEMA
+        reference = {"$ref": "#/components/schemas/Failure"}
+        for item in schema["paths"].values():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in FAILURES.items():
+                    if status == 409 and method not in WRITES:
+                        continue
+                    if status in responses or str(status) in responses:
+                        continue
+                    responses[status] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    }
+        return schema
 
 
 api = DoudiAPI(

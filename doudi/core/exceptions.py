@@ -28,6 +28,11 @@ class PermissionDenied(ApplicationError):
     """The actor's roles or region do not allow the action."""
 
 
+class Conflict(ApplicationError):
+    """The request collides with what is already saved: the same thing submitted twice, or a case
+    someone else changed since it was read. `extra` may name what already exists."""
+
+
 class NotFound(ApplicationError):
     """The object does not exist, or lies outside the actor's region (indistinguishable on purpose)."""
 
