@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound
 from doudi.intake.forms import form_consents, form_context, form_declaration, form_rows
 from doudi.intake.models import SignedBy
 from doudi.portal import selectors, services
@@ -156,6 +156,11 @@ def portal_apply(request: HttpRequest, account: ApplicantAccount) -> HttpRespons
                 declaration=form_declaration(rows, request.POST),
                 needs=request.POST.getlist("needs"),
             )
+        except Conflict as error:
+            # Sent twice (a double click, a retry): the application already open for it.
+            messages.warning(request, error.message)
+            if "application" in error.extra:
+                return redirect("portal:application", public_id=error.extra["application"])
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

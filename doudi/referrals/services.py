@@ -26,7 +26,7 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open
-from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from doudi.core.models import Deadline
 from doudi.core.money import amount_parse
 from doudi.referrals import selectors
@@ -265,7 +265,7 @@ def _transition(
         raise PermissionDenied("只有接收该转介的协同部门可以办理", field="action")
     expected = current.version if version is None else version
     if expected != current.version:
-        raise ApplicationError(CONFLICT_MESSAGE, field="version")
+        raise Conflict(CONFLICT_MESSAGE, field="version")
     sources, target = TRANSITIONS[action]
     if current.status not in sources:
         raise ApplicationError(
@@ -276,7 +276,7 @@ def _transition(
         pk=current.pk, status=current.status, version=expected
     ).update(status=target, version=expected + 1, updated_at=now, **changes)
     if updated != 1:
-        raise ApplicationError(CONFLICT_MESSAGE, field="version")
+        raise Conflict(CONFLICT_MESSAGE, field="version")
     closed = False
     if target not in OPEN_STATUSES and current.deadline_id is not None:
         deadline = Deadline.objects.get(pk=current.deadline_id)

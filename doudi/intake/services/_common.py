@@ -13,7 +13,7 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
 from doudi.core.calendar import deadline_close, deadline_open
-from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from doudi.core.models import Deadline
 from doudi.intake.models import Application, CaseEvent, ConfirmationSetting
 from doudi.intake.workflow import (
@@ -156,7 +156,7 @@ def _commit(
         pk=application.pk, status=application.status, version=expected
     ).update(status=target, version=expected + 1, updated_at=timezone.now(), **changes)
     if updated != 1:
-        raise ApplicationError(CONFLICT_MESSAGE, field="version")
+        raise Conflict(CONFLICT_MESSAGE, field="version")
     CaseEvent.objects.create(
         application=application,
         actor=actor.user,
@@ -182,13 +182,18 @@ def _step(
     application: Application,
     action: Action,
     permission: Permission | tuple[Permission, ...],
+    version: int | None = None,
     facts: dict[str, Any] | None = None,
 ) -> tuple[ApplicationStatus, CaseFacts]:
-    """Permission, region and the workflow's verdict; nothing is written here."""
+    """Permission, region and the workflow's verdict; nothing is written here. A ``version``
+    older than the case's means someone acted since the form was read: a conflict (409), whatever
+    the case's new status would say about the action (a double click arrives here)."""
     _require_visible(actor, application)
     permissions = permission if isinstance(permission, tuple) else (permission,)
     if not any(actor.can(p) for p in permissions):
         actor.require(permissions[0])
+    if version is not None and version != application.version:
+        raise Conflict(CONFLICT_MESSAGE, field="version")
     case_facts = _facts(actor, application, **(facts or {}))
     return _attempt(application.status, action, case_facts), case_facts
 

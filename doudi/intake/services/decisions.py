@@ -45,6 +45,7 @@ def application_confirm(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.CONFIRM,
         permission=Permission.INTAKE_CONFIRM,
     )
@@ -151,6 +152,7 @@ def application_refuse(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.REFUSE,
         permission=Permission.INTAKE_CONFIRM,
         facts={"refusal_reasons": reason},
@@ -179,6 +181,7 @@ def application_county_review(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.COUNTY_REVIEW,
         permission=Permission.INTAKE_CONFIRM,
     )
@@ -208,6 +211,7 @@ def application_send_refusal_notice(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.SEND_REFUSAL_NOTICE,
         permission=(Permission.INTAKE_PROPOSE, Permission.INTAKE_CONFIRM),
     )
@@ -240,6 +244,7 @@ def application_extend(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.EXTEND,
         permission=(Permission.INTAKE_PROPOSE, Permission.INTAKE_CONFIRM),
         facts={"extension_reason": reason},
@@ -268,6 +273,7 @@ def application_withdraw(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.WITHDRAW,
         permission=Permission.INTAKE_PROPOSE,
     )

@@ -47,6 +47,7 @@ def application_request_more(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.REQUEST_MORE,
         permission=Permission.INTAKE_PROPOSE,
         facts={"missing_items": tuple(names)},
@@ -76,6 +77,7 @@ def application_record_supplied(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.RECORD_SUPPLIED,
         permission=Permission.INTAKE_PROPOSE,
         facts={"supplied_items": tuple(names)},
@@ -101,6 +103,7 @@ def application_accept(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.ACCEPT,
         permission=Permission.INTAKE_PROPOSE,
     )
@@ -132,6 +135,7 @@ def application_start_verification(
         target, _ = _step(
             actor=actor,
             application=application,
+            version=version,
             action=Action.START_VERIFICATION,
             permission=Permission.INTAKE_PROPOSE,
         )
@@ -182,6 +186,7 @@ def application_record_home_visit(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.RECORD_HOME_VISIT,
         permission=Permission.INTAKE_PROPOSE,
         facts={
@@ -224,6 +229,7 @@ def application_start_community_review(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.START_COMMUNITY_REVIEW,
         permission=Permission.INTAKE_PROPOSE,
     )
@@ -247,6 +253,7 @@ def application_record_community_review(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.RECORD_COMMUNITY_REVIEW,
         permission=Permission.INTAKE_PROPOSE,
     )
@@ -303,6 +310,7 @@ def application_give_initial_opinion(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.GIVE_INITIAL_OPINION,
         permission=Permission.INTAKE_PROPOSE,
         facts={
@@ -356,6 +364,7 @@ def application_publish_notice(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.PUBLISH_NOTICE,
         permission=Permission.INTAKE_PROPOSE,
     )
@@ -379,6 +388,7 @@ def application_record_objection(
     target, facts = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.RECORD_OBJECTION,
         permission=Permission.INTAKE_PROPOSE,
     )
@@ -404,6 +414,7 @@ def application_reinvestigate(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.REINVESTIGATE,
         permission=Permission.INTAKE_PROPOSE,
     )
@@ -426,6 +437,7 @@ def application_close_notice(
     target, _ = _step(
         actor=actor,
         application=application,
+        version=version,
         action=Action.CLOSE_NOTICE_WITHOUT_OBJECTION,
         permission=Permission.INTAKE_PROPOSE,
     )

@@ -23,7 +23,7 @@ from django.utils import timezone
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
-from doudi.core.exceptions import ApplicationError, NotFound
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound
 from doudi.intake.models import Application, CaseEvent, Channel, Consent, SignedBy
 from doudi.intake.services._common import S, _attempt, _today
 from doudi.intake.services.declaration import (
@@ -208,20 +208,22 @@ def _submit_target(
 
 
 def _refuse_open_programmes(household: Household, programmes: Sequence[str]) -> None:
-    """One open application per household and programme."""
-    busy = sorted(
-        {
-            programme
-            for other in Application.objects.filter(
-                household=household, status__in=[s.value for s in OPEN_STATUSES]
-            )
-            for programme in other.programmes
-        }
-        & set(programmes)
-    )
-    if busy:
+    """One open application per household and programme. The household row is locked, so a
+    second submission of the same form (a double click, a retry after a timeout) waits for the
+    first and is refused here with the application it would duplicate (409)."""
+    open_applications = Application.objects.filter(
+        household=household, status__in=[s.value for s in OPEN_STATUSES]
+    ).order_by("pk")
+    wanted = set(programmes)
+    clashing = [other for other in open_applications if wanted & set(other.programmes)]
+    if clashing:
+        busy = sorted(wanted & {p for other in clashing for p in other.programmes})
         labels = "、".join(Programme(p).label for p in busy)
-        raise ApplicationError(f"该家庭已有办理中的{labels}申请，不能重复申请", field="programmes")
+        raise Conflict(
+            f"该家庭已有办理中的{labels}申请，不能重复申请",
+            field="programmes",
+            extra={"application": str(clashing[0].public_id)},
+        )
 
 
 def _consents_record(application: Application, consents: Sequence[ConsentSpec]) -> None:

@@ -47,6 +47,25 @@ def submit_body(household) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+def test_the_same_application_sent_twice_is_filed_once_and_the_second_names_it(
+    caseworker_user, household
+):
+    cw = client_for(caseworker_user)
+    with on("2026-11-02"):
+        first = cw("post", "/api/applications", submit_body(household))
+        second = cw("post", "/api/applications", submit_body(household))
+
+    application = Application.objects.get()
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert second.json() == {
+        "message": "该家庭已有办理中的最低生活保障（低保）申请，不能重复申请",
+        "field": "programmes",
+        "extra": {"application": str(application.public_id)},
+    }
+    assert CaseEvent.objects.filter(application=application).count() == 1
+
+
 def test_the_whole_path_through_the_api(caseworker_user, approver_user, household):
     cw, ap = client_for(caseworker_user), client_for(approver_user)
 
@@ -139,7 +158,7 @@ def test_a_refused_action_returns_the_workflows_message_and_changes_nothing(
     assert not_caseworker.json()["message"] == "无权限：受理救助申请、调查并提出初审意见"
     assert unknown.status_code == 400
     assert unknown.json()["field"] == "action"
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     assert stale.json() == {"message": "该申请已被他人处理，请刷新后重试", "field": "version"}
     assert (
         CaseEvent.objects.count(),

@@ -155,6 +155,19 @@ def test_the_applicant_applies_online_and_follows_the_status(
     assert "最低生活保障（低保）、临时救助" in home
 
 
+def test_the_online_form_sent_twice_lands_on_the_application_already_filed(
+    applicant_user, household
+):
+    client = logged_in(applicant_user)
+    with on("2026-11-02"):
+        first = client.post("/self/apply/", online_form(household))
+        second = client.post("/self/apply/", online_form(household))
+
+    application = Application.objects.get()
+    assert first.url == second.url == f"/self/applications/{application.public_id}/"
+    assert "不能重复申请" in client.get(second.url).content.decode()
+
+
 def test_a_missing_consent_online_shows_the_error_and_writes_nothing(applicant_user, household):
     before = counts()
     with on("2026-11-02"):

@@ -121,7 +121,7 @@ def test_the_partner_receives_and_answers_and_the_window_reads_it(
     )
 
 
-def test_refused_actions_answer_403_404_and_400_and_change_nothing(
+def test_refused_actions_answer_403_404_400_and_409_and_change_nothing(
     partner_user, caseworker_user, referrals, villages
 ):
     medical = referrals["medical"]
@@ -147,7 +147,7 @@ def test_refused_actions_answer_403_404_and_400_and_change_nothing(
     )
     assert (no_outcome.status_code, no_outcome.json()["field"]) == (400, "outcome")
     assert (stale.status_code, stale.json()["message"]) == (
-        400,
+        409,
         "该转介单已被他人处理，请刷新后重试",
     )
     assert unknown.status_code == 400

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from doudi.core.models import Division, DivisionLevel
 from doudi.registry.error_codes import RegistryErrorCode as Code
 from doudi.registry.models import (
@@ -16,6 +16,11 @@ from doudi.registry.models import (
 
 def _error(message: str, *, field: str, code: Code, **extra: Any) -> ApplicationError:
     return ApplicationError(message, field=field, extra={"code": code.value, **extra})
+
+
+def _conflict(message: str, *, field: str, code: Code, **extra: Any) -> Conflict:
+    """What is asked for is already saved (answered 409): the same person registered twice."""
+    return Conflict(message, field=field, extra={"code": code.value, **extra})
 
 
 def _require_reason(reason: str) -> str:

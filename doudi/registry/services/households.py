@@ -30,7 +30,7 @@ from doudi.registry.services._common import (
     _village,
     _with_history,
 )
-from doudi.registry.services.persons import PersonFacts, _person_build
+from doudi.registry.services.persons import PersonFacts, _person_build, _person_save
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _members_add(
         if person is None:
             assert spec.facts is not None
             person = _person_build(spec.facts, field_prefix=prefix)
-            _with_history(person, actor=actor, reason=reason).save()
+            _person_save(person, actor=actor, reason=reason, field_prefix=prefix)
         else:
             _require_visible(actor, person)
             if spec.is_counted:
@@ -269,7 +269,7 @@ def household_member_add(
     if person is None:
         assert spec.facts is not None
         person = _person_build(spec.facts)
-        _with_history(person, actor=actor, reason=reason).save()
+        _person_save(person, actor=actor, reason=reason)
     else:
         _require_visible(actor, person)
         if household.memberships.filter(person=person, is_active=True).exists():

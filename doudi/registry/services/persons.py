@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from doudi.accounts.permissions import Permission
@@ -23,6 +23,7 @@ from doudi.registry.models import (
 )
 from doudi.registry.services._common import (
     _check_choice,
+    _conflict,
     _error,
     _jsonable,
     _require_in_region,
@@ -109,17 +110,33 @@ def _validate_person_facts(facts: PersonFacts, *, field_prefix: str) -> idcard.I
     return parsed
 
 
+def _already_registered(masked: str, *, field_prefix: str) -> Exception:
+    return _conflict(
+        f"身份证号码 {masked} 已登记，请直接选择该人员",
+        field=f"{field_prefix}id_number",
+        code=Code.DUPLICATE_ID_NUMBER,
+    )
+
+
+def _person_save(person: Person, *, actor: Actor, reason: str, field_prefix: str = "") -> None:
+    """Save a new person; the same ID number saved by someone else a moment earlier (the check in
+    `_person_build` saw neither) is refused by the unique hash and answered as the same conflict."""
+    try:
+        with transaction.atomic():
+            _with_history(person, actor=actor, reason=reason).save()
+    except IntegrityError as error:
+        if not Person.objects.filter(id_number_hash=person.id_number_hash).exists():
+            raise
+        raise _already_registered(person.id_number_masked, field_prefix=field_prefix) from error
+
+
 def _person_build(facts: PersonFacts, *, field_prefix: str = "") -> Person:
     parsed = _validate_person_facts(facts, field_prefix=field_prefix)
     number = parsed.normalized
     assert number is not None
     number_hash = id_number_hash(number)
     if Person.objects.filter(id_number_hash=number_hash).exists():
-        raise _error(
-            f"身份证号码 {idcard.mask(number)} 已登记，请直接选择该人员",
-            field=f"{field_prefix}id_number",
-            code=Code.DUPLICATE_ID_NUMBER,
-        )
+        raise _already_registered(idcard.mask(number), field_prefix=field_prefix)
     hukou = _village(facts.hukou_region_code, field=f"{field_prefix}hukou_region_code")
     residence = _village(
         facts.residence_region_code or facts.hukou_region_code,
@@ -151,7 +168,7 @@ def person_create(*, actor: Actor, facts: PersonFacts, reason: str) -> Person:
     reason = _require_reason(reason)
     person = _person_build(facts)
     _require_in_region(actor, person.residence_region, field="residence_region_code")
-    _with_history(person, actor=actor, reason=reason).save()
+    _person_save(person, actor=actor, reason=reason)
     audit_event_record(
         actor=actor.user,
         action="person.created",

@@ -136,6 +136,24 @@ def test_an_invalid_id_number_is_refused_naming_the_field_and_nothing_is_written
     assert _state() == before
 
 
+def test_the_same_registration_sent_twice_is_saved_once_and_the_second_answers_409(api):
+    body = _household_body()
+    first = api("post", "/api/households", body)
+    after_first = _state()
+
+    second = api("post", "/api/households", body)
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    masked = first.json()["members"][0]["person"]["id_number_masked"]
+    assert second.json() == {
+        "message": f"身份证号码 {masked} 已登记，请直接选择该人员",
+        "field": "members[0].id_number",
+        "extra": {"code": "duplicate_id_number"},
+    }
+    assert _state() == after_first
+
+
 def test_an_unknown_region_code_is_refused(api):
     before = _state()
     response = api("post", "/api/households", _household_body(village_code="350199001001"))

@@ -12,7 +12,7 @@ from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
 from doudi.benefits.months import payment_start_month
 from doudi.core.audit import audit_event_record
-from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from doudi.intake.models import ConfirmationSetting
 from doudi.intake.workflow import decider_problems
 from doudi.registry.models import Household
@@ -49,7 +49,13 @@ def require_visible(actor: Actor, review: ReviewCase) -> None:
         raise NotFound("复核案件不存在或不在您的管辖范围内", field="review")
 
 
-def require_status(review: ReviewCase, *statuses: str, action: str) -> None:
+def require_status(
+    review: ReviewCase, *statuses: str, action: str, version: int | None = None
+) -> None:
+    """The case is where the action starts. A ``version`` older than the case's means someone
+    acted since the form was read: a conflict (409), whatever the new status says."""
+    if version is not None and version != review.version:
+        raise Conflict(CONFLICT_MESSAGE, field="version")
     if review.status not in statuses:
         label = ReviewStatus(review.status).label
         raise ApplicationError(f"复核案件当前为“{label}”，不能{action}", field="action")
@@ -95,7 +101,7 @@ def commit(
         pk=review.pk, status=review.status, version=expected
     ).update(status=target, version=expected + 1, updated_at=timezone.now(), **changes)
     if updated != 1:
-        raise ApplicationError(CONFLICT_MESSAGE, field="version")
+        raise Conflict(CONFLICT_MESSAGE, field="version")
     user = actor.user if actor is not None else None
     ReviewEvent.objects.create(
         review=review,

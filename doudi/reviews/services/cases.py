@@ -288,7 +288,7 @@ def review_record_situation(
     the ``phase_out`` input)."""
     require_visible(actor, review)
     actor.require(Permission.INTAKE_PROPOSE)
-    require_status(review, ReviewStatus.INVESTIGATING, action="登记复核调查情况")
+    require_status(review, ReviewStatus.INVESTIGATING, action="登记复核调查情况", version=version)
     household = review.household
     previous = review.situation or current_situation(household)
     day = today()
@@ -366,7 +366,7 @@ def review_propose(
     support starts its 7-day notice today (POLICY.md §3.5)."""
     require_visible(actor, review)
     actor.require(Permission.INTAKE_PROPOSE)
-    require_status(review, ReviewStatus.INVESTIGATING, action="提出复核意见")
+    require_status(review, ReviewStatus.INVESTIGATING, action="提出复核意见", version=version)
     reason = text_required(reason, field="reason", message="请填写复核意见的书面理由")
     if suspend:
         proposal = {
@@ -414,7 +414,7 @@ def review_record_objection(
     within 15 working days and published again (POLICY.md §3.5)."""
     require_visible(actor, review)
     actor.require(Permission.INTAKE_PROPOSE)
-    require_status(review, ReviewStatus.NOTICE, action="登记异议")
+    require_status(review, ReviewStatus.NOTICE, action="登记异议", version=version)
     objection = text_required(objection, field="objection", message="请填写异议内容")
     day = today()
     review = commit(

@@ -84,7 +84,9 @@ def review_decide(
     (stop, suspend). Stopping 特困 support waits for the end of its 7-day notice."""
     require_visible(actor, review)
     require_decider(actor, review)
-    require_status(review, ReviewStatus.PROPOSED, ReviewStatus.NOTICE, action="作出复核决定")
+    require_status(
+        review, ReviewStatus.PROPOSED, ReviewStatus.NOTICE, action="作出复核决定", version=version
+    )
     reason = text_required(reason, field="reason", message="请填写复核决定的书面理由")
     day = today()
     if review.status == ReviewStatus.NOTICE:
@@ -174,7 +176,9 @@ def review_return(
     """退回: the approver sends the proposal back for further investigation, with reasons."""
     require_visible(actor, review)
     require_decider(actor, review)
-    require_status(review, ReviewStatus.PROPOSED, ReviewStatus.NOTICE, action="退回复核意见")
+    require_status(
+        review, ReviewStatus.PROPOSED, ReviewStatus.NOTICE, action="退回复核意见", version=version
+    )
     reason = text_required(reason, field="reason", message="请填写退回理由")
     return commit(
         actor=actor,

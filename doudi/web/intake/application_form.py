@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from doudi.accounts.permissions import Permission
 from doudi.accounts.scoping import Actor
-from doudi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from doudi.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from doudi.core.selectors import division_label
 from doudi.intake import selectors, services
 from doudi.intake.forms import form_consents, form_context, form_declaration, form_rows
@@ -94,6 +94,11 @@ def application_new(request: HttpRequest, actor: Actor, public_id: str) -> HttpR
             application = _submit(actor, household, rows, request.POST)
         except (NotFound, PermissionDenied):
             raise
+        except Conflict as error:
+            # The same form sent twice (a double click): the application it would duplicate.
+            messages.warning(request, error.message)
+            if "application" in error.extra:
+                return redirect("web:application_detail", public_id=error.extra["application"])
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

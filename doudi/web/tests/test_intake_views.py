@@ -60,6 +60,21 @@ def test_the_caseworker_files_an_application_and_sees_it_in_the_worklist(
     assert str(application.public_id) in worklist.content.decode()
 
 
+def test_the_same_form_sent_twice_lands_on_the_application_already_filed(
+    caseworker_user, household
+):
+    client = logged_in(caseworker_user)
+    first = client.post(f"/households/{household.public_id}/apply/", staff_form(household))
+
+    second = client.post(f"/households/{household.public_id}/apply/", staff_form(household))
+
+    application = Application.objects.get()
+    assert first["Location"] == second["Location"] == f"/applications/{application.public_id}/"
+    page = client.get(second["Location"]).content.decode()
+    assert "该家庭已有办理中的最低生活保障（低保）申请，不能重复申请" in page
+    assert Consent.objects.count() == 3
+
+
 def test_a_missing_consent_shows_the_chinese_error_and_writes_nothing(caseworker_user, household):
     audit_before = AuditEvent.objects.count()
 
