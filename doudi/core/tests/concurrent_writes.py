@@ -2,8 +2,8 @@
 
 `office_day` is one day of a township office compressed into seconds: staff register households,
 the same registration form arrives twice at once (a double click), every household's application
-is submitted twice at once, staff act on their own cases, and then all of them act on the same
-case with the version they read. It returns the status codes of each step and what the database
+is submitted twice at once, staff act on their own cases, all of them act on the same case with
+the version they read, and the verification centre uploads the same department file at once. It returns the status codes of each step and what the database
 holds afterwards. `test_concurrent_writes.py` runs it on PostgreSQL inside the suite, and on
 SQLite by running this file as a script in a fresh interpreter (the suite's SQLite database is in
 memory; the platform's own settings, a file in WAL mode, are what staff meet).
@@ -103,6 +103,7 @@ class _Tally:
 
 def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
     """The day's steps, run against the database Django is connected to (already migrated)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db.models import Count
     from django.test import Client
 
@@ -110,6 +111,8 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
     from doudi.accounts.tests.fixtures import WUHANG, WUHANG_VILLAGE, make_staff
     from doudi.core.division_sync import villages_ensure
     from doudi.core.models import Division
+    from doudi.exchange.models import FeedSnapshot
+    from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, csv_bytes
     from doudi.intake.models import Application, CaseEvent
     from doudi.registry.models import Household
     from doudi.registry.tests.factories import make_id_number
@@ -193,6 +196,20 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
     if contested is not None:
         _at_once([contests for _ in range(threads)], headers)
 
+    # The verification centre's staff upload the same department file at the same moment.
+    feed = csv_bytes(TAX_HEADER, TAX_ROWS)
+
+    def uploads(client: Any) -> None:
+        tally.record(
+            "same_upload",
+            client.post(
+                "/api/exchange/feeds/tax/snapshots",
+                {"file": SimpleUploadedFile("tax.csv", feed)},
+            ),
+        )
+
+    _at_once([uploads for _ in range(threads)], api_headers(_verifier()))
+
     reader = Client(raise_request_exception=False, **headers)
     acknowledged = [h["public_id"] for h in registered] + [
         h["public_id"] for h in tally.bodies.get("double_registrations", [])
@@ -211,6 +228,10 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
         .filter(n__gt=1)
         .count(),
         "accepted": Application.objects.filter(status="accepted").count(),
+        "snapshots": FeedSnapshot.objects.count(),
+        "upload_outcomes": dict(
+            sorted(Counter(b["outcome"] for b in tally.bodies.get("same_upload", [])).items())
+        ),
         "contested": None
         if contested_case is None
         else {
@@ -222,6 +243,20 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
             ).count(),
         },
     }
+
+
+def _verifier() -> Any:
+    from doudi.accounts.models import Role
+    from doudi.testing.factories import OrgUnitFactory, staff_user
+
+    unit = OrgUnitFactory(
+        division_code="350112",
+        name="长乐区社会救助家庭经济状况核对中心",
+        is_verification_centre=True,
+    )
+    return staff_user(
+        "probe_verifier", org_unit=unit, roles=[Role.VERIFICATION_OFFICER], display_name="核对"
+    )
 
 
 def held_lock() -> dict[str, Any]:

@@ -22,7 +22,7 @@ PROBE = Path(concurrent_writes.__file__)
 REPOSITORY = PROBE.parents[3]
 
 # 8 staff: 40 households registered (5 each), 4 forms sent twice at once, 40 applications each
-# sent twice at once, 40 cases accepted, then all 8 acting on the same case.
+# sent twice at once, 40 cases accepted, all 8 acting on the same case, all 8 uploading one file.
 OFFICE_DAY = {
     "statuses": {
         "registrations": {"201": 40},
@@ -30,6 +30,7 @@ OFFICE_DAY = {
         "applications": {"201": 40, "409": 40},
         "different_cases": {"200": 40},
         "same_case": {"200": 1, "409": 7},
+        "same_upload": {"200": 7, "201": 1},
     },
     "households": 44,
     "households_readable": 44,
@@ -37,6 +38,8 @@ OFFICE_DAY = {
     "households_with_two_applications": 0,
     "accepted": 39,
     "contested": {"status": "verifying", "version": 3, "version_read": 2, "events": 1},
+    "snapshots": 1,
+    "upload_outcomes": {"accepted": 1, "duplicate": 7},
 }
 
 
@@ -114,7 +117,8 @@ transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True
 @postgres_only
 @pytest.mark.slow
 @transactional
-def test_an_office_day_on_postgresql_loses_nothing_and_duplicates_nothing():
+def test_an_office_day_on_postgresql_loses_nothing_and_duplicates_nothing(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # where the uploaded snapshot is kept
     assert concurrent_writes.office_day(threads=8, each=5) == OFFICE_DAY
 
 
