@@ -127,9 +127,9 @@ def test_a_missing_file_is_refused_and_nothing_is_written(tmp_path):
     assert Person.objects.count() == 0
 
 
-def test_after_an_import_ordinary_writes_take_the_next_free_ids(population, caseworker_user):
-    # given a county brought in by the bulk import (rows and history written with explicit ids)
-    _load(population)
+def _ordinary_writes(caseworker_user) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
+    """Staff register a household, add a member, edit a person and register an account: the
+    statuses answered and the rows each history table gained."""
     histories = (Household.history, Person.history, Membership.history, BankAccount.history)
     before = [history.count() for history in histories]
     client = Client(**api_headers(caseworker_user))
@@ -137,7 +137,6 @@ def test_after_an_import_ordinary_writes_take_the_next_free_ids(population, case
     def send(method: str, url: str, body: dict) -> Any:
         return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
 
-    # when staff register a household, add a member, edit a person and register an account
     registered = send(
         "post",
         "/api/households",
@@ -172,12 +171,46 @@ def test_after_an_import_ordinary_writes_take_the_next_free_ids(population, case
             "reason": "发放账户",
         },
     )
+    statuses = [r.status_code for r in (registered, added, edited, account)]
+    after = [history.count() for history in histories]
+    return statuses, [a - b for a, b in zip(after, before, strict=True)]
+
+
+def test_after_an_import_ordinary_writes_take_the_next_free_ids(population, caseworker_user):
+    # given a county brought in by the bulk import (rows and history written with explicit ids)
+    _load(population)
+
+    # when staff register a household, add a member, edit a person and register an account
+    statuses, history_rows = _ordinary_writes(caseworker_user)
 
     # then every write succeeds and is recorded in its history
-    statuses = [r.status_code for r in (registered, added, edited, account)]
     assert statuses == [201, 201, 200, 201]
-    after = [history.count() for history in histories]
-    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 3, 2, 1]
+    assert history_rows == [1, 3, 2, 1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite tracks the largest id itself")
+def test_after_a_restore_from_a_dump_ordinary_writes_take_the_next_free_ids(
+    population, caseworker_user, tmp_path
+):
+    # given a county dumped (rows and history with their ids) and restored into an empty registry
+    # whose sequences start again at 1, as on a new server
+    _load(population)
+    persons = Person.objects.count()
+    dump = tmp_path / "registry.json"
+    call_command("dumpdata", "registry", output=str(dump), verbosity=0)
+    tables = [model._meta.db_table for model in django_apps.get_app_config("registry").get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    assert Person.objects.count() == 0
+    call_command("loaddata", str(dump), verbosity=0)
+    assert Person.objects.count() == persons
+
+    # when staff go on with their ordinary writes, then each takes the next free id
+    statuses, history_rows = _ordinary_writes(caseworker_user)
+
+    assert statuses == [201, 201, 200, 201]
+    assert history_rows == [1, 3, 2, 1]
 
 
 def _person(name: str, birth: date, sex: str) -> dict[str, Any]:
