@@ -68,3 +68,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def directory_ensure(path: Path, *, variable: str) -> Path:
+    """Create a directory the platform writes to, or stop start-up saying which setting to fix."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"无法创建目录 {path}（{error.strerror}）：请把 {variable} 设为可写的位置"
+        ) from error
+    return path

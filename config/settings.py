@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import directory_ensure, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DOUDI_DATA_DIR", str(BASE_DIR / "var")))
@@ -102,10 +102,16 @@ if DB_ENGINE == "sqlite":
         raise ImproperlyConfigured(
             f"DOUDI_SQLITE_SYNCHRONOUS 只能是 NORMAL、FULL 或 EXTRA，而不是 {SQLITE_SYNCHRONOUS!r}"
         )
+    SQLITE_PATH = Path(env_str("DOUDI_SQLITE_PATH", str(DATA_DIR / "doudi.sqlite3")))
+    # A fresh checkout has no var/: any command (`doudi migrate` before `make demo`) creates it.
+    directory_ensure(
+        SQLITE_PATH.parent,
+        variable="DOUDI_SQLITE_PATH" if env_str("DOUDI_SQLITE_PATH", "") else "DOUDI_DATA_DIR",
+    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("DOUDI_SQLITE_PATH", str(DATA_DIR / "doudi.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # A transaction takes the write lock when it begins, so concurrent writers queue
                 # for up to the busy timeout instead of failing when a read turns into a write.
