@@ -264,18 +264,28 @@ class Client:
         self.port = port
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.sent = 0  # requests sent on the current connection
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any, float]:
         payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         started = time.perf_counter()
+        self.sent += 1
         try:
             self.connection.request(method, path, body=payload, headers=self.headers)
             response = self.connection.getresponse()
             raw = response.read()
         except (OSError, http.client.HTTPException) as error:
+            # Whether it was the connection's first request tells a refused connection (a full
+            # listen queue) from one the server dropped later.
+            where = "first request" if self.sent == 1 else "later request"
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-            return 0, f"{type(error).__name__}: {error}", (time.perf_counter() - started) * 1000
+            self.sent = 0
+            return (
+                0,
+                f"{type(error).__name__}: {error} ({where} of a connection)",
+                (time.perf_counter() - started) * 1000,
+            )
         elapsed = (time.perf_counter() - started) * 1000
         try:
             data = json.loads(raw) if raw else None
