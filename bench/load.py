@@ -297,7 +297,8 @@ class Client:
 def _message(data: Any) -> str:
     if isinstance(data, dict):
         return str(data.get("message", data))[:160]
-    return str(data)[:160]
+    title = re.search(r"<title>(.*?)</title>", str(data), re.S)  # Django's HTML error page
+    return (title[1] if title else str(data)).strip()[:160]
 
 
 def _judge(operation: str, status: int, data: Any, ms: float, expected: tuple[int, ...]) -> Outcome:
@@ -676,7 +677,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             )
         record(
             f"load, {engine}",
-            f"{args.persons:,} persons, read back after every level",
+            f"{args.persons:,} persons, read back after every level, {result['server']}",
             f"{writes['households']} households, {writes['applications']} applications, "
             f"{writes['workflow_steps']} workflow steps answered 2xx; "
             f"{len(writes['missing'])} not found",
