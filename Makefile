@@ -10,7 +10,7 @@ PYTEST := $(VENV)/bin/pytest
 VENDOR := doudi/web/static/vendor
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install assets browser demo serve test test-postgres lint check bench clean
+.PHONY: help install assets browser demo serve test test-postgres lint check bench bench-load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,6 +59,10 @@ check: lint test  ## lint and test
 bench: install  ## run the benchmarks at their stated scale (slow) and record the figures
 	$(VENV)/bin/python bench/synth.py
 	$(VENV)/bin/python bench/household_search.py
+
+bench-load: install  ## staff work through the API at 2, 8, 20 and 50 clients in flight, on SQLite then PostgreSQL
+	$(VENV)/bin/python bench/load.py --database sqlite
+	$(VENV)/bin/python bench/load.py --database postgres
 
 clean:  ## remove installed environments and local data
 	rm -rf .tools $(VENV) node_modules $(VENDOR) var

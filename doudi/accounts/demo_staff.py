@@ -1,19 +1,31 @@
-"""The demo cast for a synthetic county: one account per role, with a known password.
+"""The demo cast for a synthetic county: one account per role, with a known password or, for a
+production-like set-up, a generated one.
 
-For the embedded demo only: `doudi demo` refuses to create these accounts when DEBUG is off and
-the database is PostgreSQL (a production-like set-up)."""
+The known password is for the embedded demo only: `doudi demo` refuses it when DEBUG is off and
+the database is PostgreSQL, where `doudi demo --generated-passwords` gives each account a random
+password instead (`demo_password_generate`)."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from doudi.accounts.models import OrgUnit, PartnerDepartment, Role, StaffProfile
+from doudi.core.audit import audit_event_record
 from doudi.core.models import Division
 
 DEMO_PASSWORD = "doudi-demo-2026"
+# 18 random bytes: 24 URL-safe characters, 144 bits.
+GENERATED_PASSWORD_BYTES = 18
+
+
+def demo_password_generate() -> str:
+    """A strong random password for one demo account (printed once, stored only as a hash)."""
+    return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,14 @@ def _unit_name(division: Division, account: DemoAccount) -> str:
 
 
 @transaction.atomic
-def demo_staff_ensure(county_code: str) -> list[tuple[DemoAccount, str]]:
-    """Create the demo accounts that do not exist yet; returns every account with its region name."""
+def demo_staff_ensure(
+    county_code: str, *, passwords: Mapping[str, str] | None = None
+) -> list[tuple[DemoAccount, str]]:
+    """Create the demo accounts that do not exist yet; returns every account with its region name.
+
+    Without `passwords` new accounts get the public DEMO_PASSWORD and existing ones keep theirs.
+    With `passwords` (username → password, one for every demo account) every account, new or
+    existing, is given its password: re-running resets them, so lost passwords can be replaced."""
     user_model = get_user_model()
     result = []
     for account in demo_accounts(county_code):
@@ -111,7 +129,7 @@ def demo_staff_ensure(county_code: str) -> list[tuple[DemoAccount, str]]:
         if user is None:
             user = user_model.objects.create_user(
                 username=account.username,
-                password=DEMO_PASSWORD,
+                password=passwords[account.username] if passwords else DEMO_PASSWORD,
                 is_staff=account.is_admin,
                 is_superuser=account.is_admin,
             )
@@ -121,5 +139,10 @@ def demo_staff_ensure(county_code: str) -> list[tuple[DemoAccount, str]]:
                 display_name=account.display_name,
                 roles=list(account.roles),
             )
+        elif passwords:
+            user.set_password(passwords[account.username])
+            user.save(update_fields=["password"])
+            # Who reset it is the command line; the event says that it happened, never to what.
+            audit_event_record(actor=None, action="staff.demo_password_reset", obj=user)
         result.append((account, division.name))
     return result

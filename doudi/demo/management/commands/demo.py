@@ -1,4 +1,9 @@
-"""`doudi demo`: migrate, load a synthetic county, create the demo accounts, print them, serve."""
+"""`doudi demo`: migrate, load a synthetic county, create the demo accounts, print them, serve.
+
+The demo accounts share the public DEMO_PASSWORD, which is refused on PostgreSQL with DEBUG off.
+There `doudi demo --generated-passwords` gives every demo account (and the applicant) its own
+random password, printed once at the end of the output and stored only as Django's hash;
+re-running with the flag replaces them."""
 
 from __future__ import annotations
 
@@ -8,7 +13,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from doudi.accounts.demo_staff import DEMO_PASSWORD, demo_staff_ensure
+from doudi.accounts.demo_staff import (
+    DEMO_PASSWORD,
+    demo_accounts,
+    demo_password_generate,
+    demo_staff_ensure,
+)
 from doudi.accounts.models import Role, StaffProfile
 from doudi.accounts.services import api_token_create
 from doudi.registry.imports import registry_import_parquet
@@ -23,10 +33,21 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+        parser.add_argument(
+            "--generated-passwords",
+            action="store_true",
+            help="为每个演示账号生成随机密码（在输出末尾显示一次，不保存明文）；"
+            "已有的演示账号改为新生成的密码。PostgreSQL 且未开启 DEBUG 时必须使用",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        if settings.DB_ENGINE != "sqlite" and not settings.DEBUG:
-            raise CommandError("演示账号使用公开的密码，只能在内置 SQLite 演示环境中创建")
+        generated = options["generated_passwords"]
+        if settings.DB_ENGINE != "sqlite" and not settings.DEBUG and not generated:
+            raise CommandError(
+                "演示账号使用公开的密码，只能在内置 SQLite 演示环境中创建；"
+                "在 PostgreSQL 上请运行 doudi demo --generated-passwords，"
+                "为每个演示账号生成随机密码"
+            )
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", verbosity=0)
         out = (
@@ -54,8 +75,20 @@ class Command(BaseCommand):
                 else ""
             )
         )
-        accounts = demo_staff_ensure(options["county"])
-        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        passwords = (
+            {
+                account.username: demo_password_generate()
+                for account in demo_accounts(options["county"])
+            }
+            if generated
+            else None
+        )
+        accounts = demo_staff_ensure(options["county"], passwords=passwords)
+        self.stdout.write(
+            "\n演示账号（随机密码见输出末尾）："
+            if passwords
+            else f"\n演示账号（密码均为 {DEMO_PASSWORD}）："
+        )
         for account, region in accounts:
             roles = "、".join(Role(role).label for role in account.roles)
             self.stdout.write(
@@ -67,12 +100,15 @@ class Command(BaseCommand):
         token, _ = api_token_create(user=caseworker, name="演示")
         self.stdout.write(f"\ncaseworker1 的 API 令牌：{token}")
         self._reserve_funds(options["county"])
-        self._applicant()
+        applicant_password = demo_password_generate() if generated else None
+        applicant = self._applicant(applicant_password)
         self._department_data(out, options["seed"])
         self.stdout.write(
             f"\n平台地址：http://{options['addr']}/   接口文档：http://{options['addr']}/api/docs"
             f"   网上申请：http://{options['addr']}/self/\n"
         )
+        if passwords:
+            self._print_passwords(passwords, applicant if applicant_password else None)
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False)
 
@@ -142,8 +178,24 @@ class Command(BaseCommand):
             + (f"；演示人口中无记录、未报送：{'、'.join(empty)}" if empty else "")
         )
 
-    def _applicant(self) -> None:
-        """A self-service account for the head of the demo village worker's first household."""
+    def _print_passwords(
+        self, passwords: dict[str, str], applicant: tuple[str, str] | None
+    ) -> None:
+        """The generated passwords, once: they are kept nowhere else (only their hashes)."""
+        self.stdout.write(
+            "演示账号的随机密码（只显示这一次，请妥善保存；"
+            "遗失后重新运行 doudi demo --generated-passwords 即生成新密码，旧密码随即失效）："
+        )
+        for username, password in passwords.items():
+            self.stdout.write(f"  {username:<16} {password}")
+        if applicant is not None:
+            self.stdout.write(f"  网上申请 {applicant[0]}（身份证号见上）  {applicant[1]}")
+        self.stdout.write("")
+
+    def _applicant(self, password: str | None = None) -> tuple[str, str] | None:
+        """A self-service account for the head of the demo village worker's first household, with
+        the public DEMO_PASSWORD or, when `password` is given, that password (an existing
+        account's is replaced). Returns the applicant's name and password."""
         from doudi.core.id_protection import id_number_decrypt
         from doudi.portal.models import ApplicantAccount
         from doudi.portal.services import applicant_account_register
@@ -151,7 +203,7 @@ class Command(BaseCommand):
 
         worker = StaffProfile.objects.filter(user__username="village_worker1").first()
         if worker is None:
-            return
+            return None
         head = (
             Membership.objects.filter(
                 household__village_code=worker.org_unit.division_id, relation="head", is_active=True
@@ -161,15 +213,24 @@ class Command(BaseCommand):
             .first()
         )
         if head is None:
-            return
+            return None
         number = id_number_decrypt(head.person.id_number_encrypted)
-        if not ApplicantAccount.objects.filter(person=head.person).exists():
+        account = ApplicantAccount.objects.filter(person=head.person).select_related("user").first()
+        if account is None:
             applicant_account_register(
-                name=head.person.name, id_number=number, phone="13800000000", password=DEMO_PASSWORD
+                name=head.person.name,
+                id_number=number,
+                phone="13800000000",
+                password=password or DEMO_PASSWORD,
             )
+        elif password:
+            account.user.set_password(password)
+            account.user.save(update_fields=["password"])
+        shown = "见输出末尾" if password else DEMO_PASSWORD
         self.stdout.write(
-            f"网上申请演示账号：{head.person.name}，身份证号 {number}（合成数据），密码 {DEMO_PASSWORD}"
+            f"网上申请演示账号：{head.person.name}，身份证号 {number}（合成数据），密码 {shown}"
         )
+        return head.person.name, password or DEMO_PASSWORD
 
 
 def _data_rows(path: Path, data: bytes) -> int:
