@@ -110,7 +110,8 @@ if DB_ENGINE == "sqlite":
     )
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with the writers of one process served in turn.
+            "ENGINE": "doudi.core.sqlite",
             "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # A transaction takes the write lock when it begins, so concurrent writers queue
