@@ -42,7 +42,7 @@ demo: install assets  ## install, migrate, load 长乐区 (350112) with demo sta
 
 serve: install assets  ## serve the existing database without reloading demo data
 	$(DOUDI) collectstatic --noinput --verbosity 0
-	$(DOUDI) runserver 127.0.0.1:8000 --noreload
+	$(DOUDI) serve 127.0.0.1:8000
 
 test: install assets browser  ## install and run the whole suite on the embedded SQLite database
 	$(PYTEST) -n $(PYTEST_WORKERS) -q

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         if passwords:
             self._print_passwords(passwords, applicant if applicant_password else None)
         if not options["no_serve"]:
-            call_command("runserver", options["addr"], use_reloader=False)
+            call_command("serve", options["addr"])
 
     def _reserve_funds(self, county_code: str) -> None:
         """A reserve fund with 20,000 yuan for each township that has a demo caseworker."""
