@@ -58,9 +58,28 @@ def _validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _malformed_path_id(errors: list[dict[str, Any]]) -> str | None:
+    """The path parameter, when the only problem is an id in the path that is not a UUID."""
+    if errors and all(
+        tuple(error.get("loc", ()))[:1] == ("path",)
+        and error.get("type") in ("uuid_parsing", "uuid_type")
+        for error in errors
+    ):
+        return str(errors[0]["loc"][-1])
+    return None
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request, exc: ValidationError):  # type: ignore[no-untyped-def]
+        malformed = _malformed_path_id(exc.errors)
+        if malformed is not None:
+            # A malformed id in the path names nothing, as an unknown one does: 404.
+            return api.create_response(
+                request,
+                {"message": "编号不存在或不在您的管辖范围内", "field": malformed},
+                status=404,
+            )
         return api.create_response(request, _validation_body(exc.errors), status=422)
 
     @api.exception_handler(NotFound)

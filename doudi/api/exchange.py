@@ -10,7 +10,6 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from doudi.core.exceptions import ApplicationError
 from doudi.exchange import access, resolution, selectors, services
 from doudi.exchange.models import (
     FeedSnapshot,
@@ -109,7 +108,15 @@ def feed_snapshot_upload(  # type: ignore[no-untyped-def]
 
     access.require_upload_feed(request.auth, schema)
     if file is None:
-        raise ApplicationError("请上传文件（multipart 字段 file）", field="file")
+        # No file is a rejected upload like any other, in the same body.
+        return Status(
+            400,
+            {
+                "outcome": "rejected",
+                "message": "请上传文件（multipart 字段 file）",
+                "field": "file",
+            },
+        )
     outcome = services.feed_file_ingest(
         actor=request.auth,
         source=source,
@@ -240,7 +247,7 @@ class _ReviewRows:
     response=IdentityReviewOut,
     summary="确认或否定一对身份比对（仅限核对人员）",
 )
-def identity_review_decide(request, public_id: str, body: IdentityDecisionIn):  # type: ignore[no-untyped-def]
+def identity_review_decide(request, public_id: UUID, body: IdentityDecisionIn):  # type: ignore[no-untyped-def]
     review = resolution.identity_link_review_decide(
         actor=request.auth, public_id=public_id, accept=body.accept, note=body.note
     )

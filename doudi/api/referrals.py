@@ -161,7 +161,7 @@ def referral_create(request, payload: ReferralIn):  # type: ignore[no-untyped-de
 
 
 @router.get("/referrals/{public_id}", response=ReferralOut, summary="转介单详情")
-def referral_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def referral_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     return _detail(selectors.referral_get(actor=request.auth, public_id=public_id))
 
 
@@ -170,7 +170,7 @@ def referral_detail(request, public_id: str):  # type: ignore[no-untyped-def]
     response=ReferralOut,
     summary="办理转介单（接收 receive、反馈 answer、退回 return）",
 )
-def referral_act(request, public_id: str, action: str, payload: ReferralActionIn):  # type: ignore[no-untyped-def]
+def referral_act(request, public_id: UUID, action: str, payload: ReferralActionIn):  # type: ignore[no-untyped-def]
     actor = request.auth
     referral = selectors.referral_get(actor=actor, public_id=public_id)
     common = {"actor": actor, "referral": referral, "version": payload.version}

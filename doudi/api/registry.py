@@ -144,7 +144,7 @@ def household_search(  # type: ignore[no-untyped-def]
 
 
 @router.get("/households/{public_id}", response=HouseholdOut, summary="家庭详情")
-def household_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def household_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     household = selectors.household_get(actor=request.auth, public_id=public_id)
     return _household_out(request, household)
 
@@ -218,7 +218,7 @@ class MemberAddIn(MemberIn):
 
 
 @router.post("/households/{public_id}/members", response={201: MemberOut}, summary="增加家庭成员")
-def household_member_add(request, public_id: str, payload: MemberAddIn):  # type: ignore[no-untyped-def]
+def household_member_add(request, public_id: UUID, payload: MemberAddIn):  # type: ignore[no-untyped-def]
     household = selectors.household_get(actor=request.auth, public_id=public_id)
     membership = services.household_member_add(
         actor=request.auth,
@@ -239,7 +239,7 @@ class MemberRemoveIn(Schema):
     response=MemberOut,
     summary="家庭成员迁出",
 )
-def household_member_remove(request, public_id: str, membership_id: int, payload: MemberRemoveIn):  # type: ignore[no-untyped-def]
+def household_member_remove(request, public_id: UUID, membership_id: int, payload: MemberRemoveIn):  # type: ignore[no-untyped-def]
     household = selectors.household_get(actor=request.auth, public_id=public_id)
     membership = next(
         (
@@ -269,7 +269,7 @@ class HistoryOut(Schema):
 
 
 @router.get("/households/{public_id}/history", response=list[HistoryOut], summary="家庭变更历史")
-def household_history(request, public_id: str):  # type: ignore[no-untyped-def]
+def household_history(request, public_id: UUID):  # type: ignore[no-untyped-def]
     household = selectors.household_get(actor=request.auth, public_id=public_id)
     return [
         {
@@ -287,7 +287,7 @@ def _plain(value):  # type: ignore[no-untyped-def]
 
 
 @router.get("/persons/{public_id}", response=PersonOut, summary="人员详情")
-def person_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def person_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     return _person_out(selectors.person_get(actor=request.auth, public_id=public_id))
 
 
@@ -307,7 +307,7 @@ class PersonUpdateIn(Schema):
 
 
 @router.patch("/persons/{public_id}", response=PersonOut, summary="修改人员信息")
-def person_update(request, public_id: str, payload: PersonUpdateIn):  # type: ignore[no-untyped-def]
+def person_update(request, public_id: UUID, payload: PersonUpdateIn):  # type: ignore[no-untyped-def]
     person = selectors.person_get(actor=request.auth, public_id=public_id)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason")
@@ -328,7 +328,7 @@ class RevealOut(Schema):
 @router.post(
     "/persons/{public_id}/id-number", response=RevealOut, summary="查看完整身份证号码（留痕）"
 )
-def person_id_number_reveal(request, public_id: str, payload: RevealIn):  # type: ignore[no-untyped-def]
+def person_id_number_reveal(request, public_id: UUID, payload: RevealIn):  # type: ignore[no-untyped-def]
     person = selectors.person_get(actor=request.auth, public_id=public_id)
     return {
         "id_number": services.person_id_number_reveal(
@@ -356,7 +356,7 @@ class BankAccountOut(Schema):
     response=list[BankAccountOut],
     summary="人员银行账户（脱敏）",
 )
-def bank_account_list(request, public_id: str):  # type: ignore[no-untyped-def]
+def bank_account_list(request, public_id: UUID):  # type: ignore[no-untyped-def]
     person = selectors.person_get(actor=request.auth, public_id=public_id)
     return list(selectors.bank_account_list(actor=request.auth, person=person))
 
@@ -364,7 +364,7 @@ def bank_account_list(request, public_id: str):  # type: ignore[no-untyped-def]
 @router.post(
     "/persons/{public_id}/bank-accounts", response={201: BankAccountOut}, summary="登记发放账户"
 )
-def bank_account_add(request, public_id: str, payload: BankAccountIn):  # type: ignore[no-untyped-def]
+def bank_account_add(request, public_id: UUID, payload: BankAccountIn):  # type: ignore[no-untyped-def]
     person = selectors.person_get(actor=request.auth, public_id=public_id)
     account = services.bank_account_add(
         actor=request.auth,

@@ -218,13 +218,13 @@ def fund_create(request, payload: FundIn):  # type: ignore[no-untyped-def]
 
 
 @router.get("/relief/funds/{public_id}", response=FundDetailOut, summary="备用金余额与台账")
-def fund_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def fund_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     fund = selectors.fund_get(actor=request.auth, public_id=public_id)
     return _fund(request.auth, fund, entries=True)
 
 
 @router.post("/relief/funds/{public_id}/top-ups", response={201: EntryOut}, summary="拨付备用金")
-def fund_top_up(request, public_id: str, payload: TopUpIn):  # type: ignore[no-untyped-def]
+def fund_top_up(request, public_id: UUID, payload: TopUpIn):  # type: ignore[no-untyped-def]
     fund = selectors.fund_get(actor=request.auth, public_id=public_id)
     entry = services.reserve_fund_top_up(
         actor=request.auth, fund=fund, amount=payload.amount, memo=payload.memo
@@ -237,7 +237,7 @@ def fund_top_up(request, public_id: str, payload: TopUpIn):  # type: ignore[no-u
     response=list[ReconciliationOut],
     summary="备用金对账记录",
 )
-def fund_reconciliations(request, public_id: str):  # type: ignore[no-untyped-def]
+def fund_reconciliations(request, public_id: UUID):  # type: ignore[no-untyped-def]
     fund = selectors.fund_get(actor=request.auth, public_id=public_id)
     return [
         _reconciliation(request.auth, r)
@@ -250,7 +250,7 @@ def fund_reconciliations(request, public_id: str):  # type: ignore[no-untyped-de
     response={201: ReconciliationOut},
     summary="备用金对账",
 )
-def fund_reconcile(request, public_id: str, payload: ReconcileIn):  # type: ignore[no-untyped-def]
+def fund_reconcile(request, public_id: UUID, payload: ReconcileIn):  # type: ignore[no-untyped-def]
     fund = selectors.fund_get(actor=request.auth, public_id=public_id)
     item = services.reserve_fund_reconcile(
         actor=request.auth,
@@ -271,7 +271,7 @@ def advance_list(request):  # type: ignore[no-untyped-def]
 @router.post(
     "/relief/funds/{public_id}/advances", response={201: AdvanceOut}, summary="发放先行救助"
 )
-def advance_create(request, public_id: str, payload: AdvanceIn):  # type: ignore[no-untyped-def]
+def advance_create(request, public_id: UUID, payload: AdvanceIn):  # type: ignore[no-untyped-def]
     fund = selectors.fund_get(actor=request.auth, public_id=public_id)
     advance = services.advance_payment_record(
         actor=request.auth,
@@ -285,14 +285,14 @@ def advance_create(request, public_id: str, payload: AdvanceIn):  # type: ignore
 
 
 @router.get("/relief/advances/{public_id}", response=AdvanceOut, summary="先行救助详情")
-def advance_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def advance_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     return _advance(selectors.advance_get(actor=request.auth, public_id=public_id))
 
 
 @router.post(
     "/relief/advances/{public_id}/link", response=AdvanceOut, summary="补办手续：关联临时救助申请"
 )
-def advance_link(request, public_id: str, payload: LinkIn):  # type: ignore[no-untyped-def]
+def advance_link(request, public_id: UUID, payload: LinkIn):  # type: ignore[no-untyped-def]
     advance = selectors.advance_get(actor=request.auth, public_id=public_id)
     advance = services.advance_payment_link(
         actor=request.auth, advance=advance, application_id=payload.application
@@ -303,7 +303,7 @@ def advance_link(request, public_id: str, payload: LinkIn):  # type: ignore[no-u
 @router.post(
     "/relief/advances/{public_id}/reverse", response=AdvanceOut, summary="冲销先行救助支出"
 )
-def advance_reverse(request, public_id: str, payload: ReverseIn):  # type: ignore[no-untyped-def]
+def advance_reverse(request, public_id: UUID, payload: ReverseIn):  # type: ignore[no-untyped-def]
     advance = selectors.advance_get(actor=request.auth, public_id=public_id)
     services.advance_payment_reverse(actor=request.auth, advance=advance, reason=payload.reason)
     return _advance(selectors.advance_get(actor=request.auth, public_id=advance.public_id))
@@ -332,7 +332,7 @@ def _plan(application: Any, plan: Any) -> dict[str, Any]:
     response=PlanOut,
     summary="分阶段救助计划",
 )
-def plan_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def plan_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     application = intake_selectors.application_get(actor=request.auth, public_id=public_id)
     plan = selectors.instalment_plan_for(actor=request.auth, application=application)
     return _plan(application, plan)
@@ -343,7 +343,7 @@ def plan_detail(request, public_id: str):  # type: ignore[no-untyped-def]
     response={201: PlanOut},
     summary="制定分阶段救助计划",
 )
-def plan_create(request, public_id: str, payload: PlanIn):  # type: ignore[no-untyped-def]
+def plan_create(request, public_id: UUID, payload: PlanIn):  # type: ignore[no-untyped-def]
     application = intake_selectors.application_get(actor=request.auth, public_id=public_id)
     services.instalment_plan_create(
         actor=request.auth,
@@ -359,7 +359,7 @@ def plan_create(request, public_id: str, payload: PlanIn):  # type: ignore[no-un
     response=PlanOut,
     summary="登记分期已发放",
 )
-def instalment_pay(request, public_id: str, number: int, payload: PayIn):  # type: ignore[no-untyped-def]
+def instalment_pay(request, public_id: UUID, number: int, payload: PayIn):  # type: ignore[no-untyped-def]
     application = intake_selectors.application_get(actor=request.auth, public_id=public_id)
     instalment = selectors.instalment_get(
         actor=request.auth, application=application, number=number

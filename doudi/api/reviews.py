@@ -177,7 +177,7 @@ def review_list(request):  # type: ignore[no-untyped-def]
 
 
 @router.get("/reviews/{public_id}", response=ReviewOut, summary="复核案件详情")
-def review_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def review_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     return _review(request, selectors.review_get(actor=request.auth, public_id=public_id))
 
 
@@ -227,13 +227,13 @@ def dispatch(actor: Any, review: ReviewCase, action: str, body: ActionIn) -> Rev
     response=ReviewOut,
     summary="办理复核案件（登记调查情况、提出意见、登记异议、决定、退回）",
 )
-def review_act(request, public_id: str, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
+def review_act(request, public_id: UUID, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
     review = selectors.review_get(actor=request.auth, public_id=public_id)
     return _review(request, dispatch(request.auth, review, action, payload))
 
 
 @router.post("/households/{public_id}/reviews", response={201: ReviewOut}, summary="发起复核")
-def review_start(request, public_id: str):  # type: ignore[no-untyped-def]
+def review_start(request, public_id: UUID):  # type: ignore[no-untyped-def]
     household = selectors.household_visible(actor=request.auth, public_id=public_id)
     review = services.review_start(actor=request.auth, household=household)
     return Status(201, _review(request, review))
@@ -244,7 +244,7 @@ def review_start(request, public_id: str):  # type: ignore[no-untyped-def]
     response={201: ChangeReportOut},
     summary="登记家庭情况变化报告",
 )
-def change_report_record(request, public_id: str, payload: ChangeReportIn):  # type: ignore[no-untyped-def]
+def change_report_record(request, public_id: UUID, payload: ChangeReportIn):  # type: ignore[no-untyped-def]
     household = selectors.household_visible(actor=request.auth, public_id=public_id)
     report = services.change_report_record(
         actor=request.auth,
@@ -271,7 +271,7 @@ def change_report_record(request, public_id: str, payload: ChangeReportIn):  # t
 @router.get(
     "/households/{public_id}/entitlements", response=HistoryOut, summary="救助待遇及变更记录"
 )
-def entitlement_history(request, public_id: str):  # type: ignore[no-untyped-def]
+def entitlement_history(request, public_id: UUID):  # type: ignore[no-untyped-def]
     household = selectors.household_visible(actor=request.auth, public_id=public_id)
     history = selectors.entitlement_history(actor=request.auth, household=household)
     return {

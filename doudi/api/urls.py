@@ -15,24 +15,52 @@ from doudi.api.standards import router as standards_router
 from doudi.api.verification import router as verification_router
 from doudi.api.verification_batches import router as verification_batch_router
 
-# Every operation may meet these, whatever it declares (doudi.core.failures): a write may collide
-# with another (409), any request may find the database busy (503) or fail (500).
-FAILURE_SCHEMA = {
-    "title": "Failure",
+# What every operation may answer besides its own results (doudi.api.errors, doudi.core.failures):
+# a refusal with a Chinese message naming the input at fault, and the failures of any request.
+ERROR_SCHEMA = {
+    "title": "Error",
     "type": "object",
     "properties": {
         "message": {"type": "string", "description": "给用户看的中文说明"},
-        "field": {"type": "null"},
+        "field": {"type": ["string", "null"], "description": "出错的输入项"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+            "description": "每一项输入错误（422）",
+        },
+        "extra": {"type": "object", "description": "补充信息，如已存在的申请编号（409）"},
         "request_id": {"type": "string", "description": "请求编号，与服务器日志中的相同"},
     },
-    "required": ["message", "field", "request_id"],
+    "required": ["message", "field"],
 }
-FAILURES = {
-    409: "与他人同时保存的内容冲突，或重复提交（未保存）",
+ERRORS = {
+    400: "请求被拒绝（中文说明与出错的输入项）",
+    401: "未登录或令牌无效",
+    403: "无权限",
+    404: "不存在或不在您的管辖范围内",
+    409: "与已保存的内容冲突：重复提交，或他人已办理（未保存）",
+    422: "输入格式不正确（逐项说明）",
     500: "系统内部出错（未完成）",
     503: "系统繁忙，等待其他保存超时（未保存，稍后重试）",
 }
 WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+def _answers(method: str, operation: dict) -> list[int]:
+    """The error statuses an operation may answer."""
+    statuses = [400, 500, 503]
+    if operation.get("security"):
+        statuses += [401, 403]
+    parameters = operation.get("parameters", [])
+    if parameters or "requestBody" in operation:
+        # An id in the path, the query or the body may name nothing the caller can see.
+        statuses += [404, 422]
+    if method in WRITES:
+        statuses.append(409)
+    return sorted(statuses)
 
 
 class DoudiAPI(NinjaAPI):
@@ -43,18 +71,16 @@ class DoudiAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         schema = super().get_openapi_schema(*args, **kwargs)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Failure"] = FAILURE_SCHEMA
-        reference = {"$ref": "#/components/schemas/Failure"}
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {"$ref": "#/components/schemas/Error"}
         for item in schema["paths"].values():
             for method, operation in item.items():
                 responses = operation.setdefault("responses", {})
-                for status, description in FAILURES.items():
-                    if status == 409 and method not in WRITES:
-                        continue
+                for status in _answers(method, operation):
                     if status in responses or str(status) in responses:
                         continue
                     responses[status] = {
-                        "description": description,
+                        "description": ERRORS[status],
                         "content": {"application/json": {"schema": reference}},
                     }
         return schema

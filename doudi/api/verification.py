@@ -181,14 +181,14 @@ def report_list(  # type: ignore[no-untyped-def]
 
 
 @router.get("/verification/reports/{public_id}", response=ReportOut, summary="核对报告")
-def report_get(request, public_id: str):  # type: ignore[no-untyped-def]
+def report_get(request, public_id: UUID):  # type: ignore[no-untyped-def]
     return _report(selectors.report_get(actor=request.auth, public_id=public_id))
 
 
 @router.post(
     "/verification/reports/{public_id}/sign", response=ReportOut, summary="核对人员签发核对报告"
 )
-def report_sign(request, public_id: str, payload: SignIn):  # type: ignore[no-untyped-def]
+def report_sign(request, public_id: UUID, payload: SignIn):  # type: ignore[no-untyped-def]
     actor = request.auth
     report = selectors.report_get(actor=actor, public_id=public_id)
     services.report_sign(actor=actor, report=report, opinion=payload.opinion)
@@ -200,7 +200,7 @@ def report_sign(request, public_id: str, payload: SignIn):  # type: ignore[no-un
     response={201: ReportOut},
     summary="异议复核：依新证据重新核对，新报告引用原报告",
 )
-def report_recheck(request, public_id: str, payload: RecheckIn):  # type: ignore[no-untyped-def]
+def report_recheck(request, public_id: UUID, payload: RecheckIn):  # type: ignore[no-untyped-def]
     actor = request.auth
     report = selectors.report_get(actor=actor, public_id=public_id)
     new = services.report_recheck(actor=actor, report=report, evidence=payload.evidence)
@@ -212,7 +212,7 @@ def report_recheck(request, public_id: str, payload: RecheckIn):  # type: ignore
     response=list[ConsentOut],
     summary="家庭成员的核对授权",
 )
-def consent_list(request, public_id: str):  # type: ignore[no-untyped-def]
+def consent_list(request, public_id: UUID):  # type: ignore[no-untyped-def]
     actor = request.auth
     household = selectors.household_for_verification(actor=actor, public_id=public_id)
     return [_consent(c) for c in selectors.consent_list(actor=actor, household=household)]
@@ -238,7 +238,7 @@ def consent_record(request, payload: ConsentIn):  # type: ignore[no-untyped-def]
 @router.post(
     "/verification/consents/{public_id}/withdraw", response=ConsentOut, summary="撤回核对授权"
 )
-def consent_withdraw(request, public_id: str, payload: WithdrawIn):  # type: ignore[no-untyped-def]
+def consent_withdraw(request, public_id: UUID, payload: WithdrawIn):  # type: ignore[no-untyped-def]
     actor = request.auth
     consent = selectors.consent_get(actor=actor, public_id=public_id)
     return _consent(services.consent_withdraw(actor=actor, consent=consent, reason=payload.reason))

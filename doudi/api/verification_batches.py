@@ -115,7 +115,7 @@ def batch_run_list(request):  # type: ignore[no-untyped-def]
     summary="批量核对及其结果（每页 50 户，可按结论筛选）",
 )
 def batch_run_get(  # type: ignore[no-untyped-def]
-    request, public_id: str, conclusion: str = "", page: int = 1
+    request, public_id: UUID, conclusion: str = "", page: int = 1
 ):
     actor = request.auth
     run = batch_selectors.batch_run_get(actor=actor, public_id=public_id)

@@ -9,6 +9,7 @@ body finds the server log's traceback. Failures fall into three kinds:
   trying again works. 503 with ``Retry-After``.
 - a uniqueness race: two saves of the same thing at once, the second refused by a constraint.
   Nothing of the second was saved. 409.
+- a request body that cannot be read (a broken multipart upload): 400.
 - anything else: 500, logged with its traceback.
 
 A failed request changes nothing: every service writes inside one transaction, which the error
@@ -23,7 +24,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("doudi.request")
@@ -53,6 +55,11 @@ CONFLICT = Failure(
     409,
     "保存冲突",
     "与他人同时保存的内容冲突，本次操作没有保存，请刷新页面查看最新内容后再试。",
+)
+MALFORMED = Failure(
+    400,
+    "请求格式不正确",
+    "请求体格式不正确（如上传文件的 multipart 格式损坏），本次操作没有保存任何内容。",
 )
 SERVER_ERROR = Failure(
     500,
@@ -92,6 +99,8 @@ def is_busy(error: BaseException) -> bool:
 
 
 def classify(error: BaseException) -> Failure:
+    if isinstance(error, (MultiPartParserError, UnreadablePostError)):
+        return MALFORMED
     if is_busy(error):
         return BUSY
     if isinstance(error, IntegrityError):
@@ -107,7 +116,7 @@ def failure_log(request: HttpRequest, error: BaseException, failure: Failure) ->
     # The path only: a query string may hold what staff searched for.
     where = f"{request.method} {request.path}"
     request_id = current_request_id(request)
-    if failure is SERVER_ERROR:
+    if failure.status == 500:
         logger.error("请求 %s（%s）出错，答复 500", request_id, where, exc_info=error)
     else:
         logger.warning(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from doudi.accounts.scoping import Actor
 from doudi.core.audit import audit_event_record
-from doudi.core.exceptions import ApplicationError
+from doudi.core.exceptions import NotFound
 from doudi.core.id_hashing import KeyedHasher
 from doudi.core.id_protection import id_number_hash_key
 from doudi.exchange import access, store
@@ -75,7 +75,7 @@ def feed_schema_get(source: str) -> FeedSchema:
     schema = FEEDS.get(source)
     if schema is None:
         known = "、".join(FEEDS)
-        raise ApplicationError(f"未知的数据源：{source}（可选：{known}）", field="source")
+        raise NotFound(f"未知的数据源：{source}（可选：{known}）", field="source")
     return schema
 
 

@@ -4,6 +4,7 @@ selector or service, and renders."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from ninja import Router, Status
 
@@ -230,7 +231,7 @@ def application_due(request):  # type: ignore[no-untyped-def]
 
 
 @router.get("/applications/{public_id}", response=ApplicationOut, summary="救助申请详情")
-def application_detail(request, public_id: str):  # type: ignore[no-untyped-def]
+def application_detail(request, public_id: UUID):  # type: ignore[no-untyped-def]
     return _detail(request, selectors.application_get(actor=request.auth, public_id=public_id))
 
 
@@ -291,7 +292,7 @@ def _dispatch(actor: Any, application: Application, action: str, body: ActionIn)
     response=ApplicationOut,
     summary="办理救助申请（受理、调查、初审、公示、确认等）",
 )
-def application_act(request, public_id: str, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
+def application_act(request, public_id: UUID, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
     application = selectors.application_get(actor=request.auth, public_id=public_id)
     application = _dispatch(request.auth, application, action, payload)
     return _detail(request, application)

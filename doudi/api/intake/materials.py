@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.http import FileResponse
 from ninja import File, Form, Router, Status
@@ -49,7 +50,7 @@ def _materials(request: Any, application: Application) -> list[dict[str, Any]]:
     response=list[MaterialOut],
     summary="申请家庭的材料（含此前申请已提交、可复用的材料）",
 )
-def application_materials(request, public_id: str):  # type: ignore[no-untyped-def]
+def application_materials(request, public_id: UUID):  # type: ignore[no-untyped-def]
     application = selectors.application_get(actor=request.auth, public_id=public_id)
     return _materials(request, application)
 
@@ -61,7 +62,7 @@ def application_materials(request, public_id: str):  # type: ignore[no-untyped-d
 )
 def application_material_upload(  # type: ignore[no-untyped-def]
     request,
-    public_id: str,
+    public_id: UUID,
     kind: Form[str] = "",
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ):
@@ -84,7 +85,7 @@ def application_material_upload(  # type: ignore[no-untyped-def]
     response=list[MaterialOut],
     summary="将家庭此前提交的材料用于本申请（无需重新上传）",
 )
-def application_material_attach(request, public_id: str, payload: AttachIn):  # type: ignore[no-untyped-def]
+def application_material_attach(request, public_id: UUID, payload: AttachIn):  # type: ignore[no-untyped-def]
     application = selectors.application_get(actor=request.auth, public_id=public_id)
     services.material_attach(
         actor=request.auth, application=application, material_id=payload.material
@@ -93,7 +94,7 @@ def application_material_attach(request, public_id: str, payload: AttachIn):  # 
 
 
 @router.get("/materials/{public_id}/file", summary="下载材料（记录审计日志）")
-def material_download(request, public_id: str):  # type: ignore[no-untyped-def]
+def material_download(request, public_id: UUID):  # type: ignore[no-untyped-def]
     material = selectors.material_get(actor=request.auth, public_id=public_id)
     services.material_download_record(actor=request.auth, material=material)
     return FileResponse(

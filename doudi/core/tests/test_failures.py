@@ -186,13 +186,32 @@ def test_the_api_document_names_the_failures_every_operation_may_answer(client):
 
     register = document["paths"]["/api/households"]["post"]["responses"]
     search = document["paths"]["/api/households"]["get"]["responses"]
-    assert sorted(register) == ["201", "409", "500", "503"]
-    assert sorted(search) == ["200", "500", "503"]
+    detail = document["paths"]["/api/households/{public_id}"]["get"]["responses"]
+    assert sorted(register) == ["201", "400", "401", "403", "404", "409", "422", "500", "503"]
+    assert sorted(search) == ["200", "400", "401", "403", "404", "422", "500", "503"]
+    assert sorted(detail) == ["200", "400", "401", "403", "404", "422", "500", "503"]
     assert register["503"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Failure"
+        "$ref": "#/components/schemas/Error"
     }
-    assert document["components"]["schemas"]["Failure"]["required"] == [
-        "message",
-        "field",
-        "request_id",
-    ]
+    assert document["components"]["schemas"]["Error"]["required"] == ["message", "field"]
+
+
+def test_a_broken_multipart_upload_answers_400_and_saves_nothing(caseworker_user):
+    from doudi.intake.models import Material
+
+    client = Client(raise_request_exception=False, **api_headers(caseworker_user))
+
+    response = client.generic(
+        "POST",
+        "/api/applications/0c8f7a4e-1b1e-4c53-9d7e-3f0b9d1a2b3c/materials",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data",  # no boundary
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "请求体格式不正确（如上传文件的 multipart 格式损坏），本次操作没有保存任何内容。",
+        "field": None,
+        "request_id": response.headers["X-Request-ID"],
+    }
+    assert Material.objects.count() == 0

@@ -70,14 +70,22 @@ def test_a_rejected_upload_answers_400_with_every_problem(verification_officer_u
     assert FeedSubmission.objects.get().status == "rejected"
 
 
-def test_unknown_source_and_missing_file_are_400(verification_officer_user):
+def test_an_unknown_source_is_404_and_a_missing_file_a_rejected_upload(verification_officer_user):
     client, headers = api_client(verification_officer_user, name="feed")
     unknown = _upload(client, headers, "lottery", "x.csv", b"a\n1\n")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 404
     assert unknown.json()["field"] == "source"
     missing = client.post("/api/exchange/feeds/tax/snapshots", **headers)
     assert missing.status_code == 400
-    assert missing.json() == {"message": "请上传文件（multipart 字段 file）", "field": "file"}
+    assert missing.json() == {
+        "outcome": "rejected",
+        "message": "请上传文件（multipart 字段 file）",
+        "field": "file",
+        "snapshot": None,
+        "submission": None,
+        "problem_count": 0,
+        "problems": [],
+    }
     assert FeedSubmission.objects.count() == 0
 
 

@@ -231,9 +231,12 @@ def test_a_nested_field_error_names_the_path(api):
 
 
 def test_an_unknown_household_id_is_not_found_in_chinese(api):
-    response = api("get", "/api/households/not-a-uuid")
-    assert response.status_code == 404
-    assert response.json() == {"message": "家庭不存在或不在您的管辖范围内", "field": "household"}
+    unknown = api("get", "/api/households/0c8f7a4e-1b1e-4c53-9d7e-3f0b9d1a2b3c")
+    malformed = api("get", "/api/households/not-a-uuid")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"message": "家庭不存在或不在您的管辖范围内", "field": "household"}
+    assert malformed.status_code == 404
+    assert malformed.json() == {"message": "编号不存在或不在您的管辖范围内", "field": "public_id"}
 
 
 def test_a_bad_token_is_refused(household):
