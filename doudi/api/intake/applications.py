@@ -14,7 +14,16 @@ from doudi.api.intake.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationSummaryOut,
+    CommunityReviewIn,
     DueOut,
+    HomeVisitIn,
+    InitialOpinionIn,
+    ItemsStepIn,
+    ObjectionIn,
+    OpinionIn,
+    ReasonIn,
+    RefusalNoticeIn,
+    StepIn,
     SubmissionReceiptOut,
 )
 from doudi.core.deadlines import notice_last_day
@@ -287,10 +296,53 @@ def _dispatch(actor: Any, application: Application, action: str, body: ActionIn)
     return handler()
 
 
+# Each step's own operation and body, so a client knows which fields a step takes.
+STEP_BODIES: dict[Action, type[StepIn]] = {
+    Action.REQUEST_MORE: ItemsStepIn,
+    Action.RECORD_SUPPLIED: ItemsStepIn,
+    Action.ACCEPT: StepIn,
+    Action.START_VERIFICATION: StepIn,
+    Action.RECORD_HOME_VISIT: HomeVisitIn,
+    Action.START_COMMUNITY_REVIEW: StepIn,
+    Action.RECORD_COMMUNITY_REVIEW: CommunityReviewIn,
+    Action.GIVE_INITIAL_OPINION: InitialOpinionIn,
+    Action.PUBLISH_NOTICE: StepIn,
+    Action.RECORD_OBJECTION: ObjectionIn,
+    Action.REINVESTIGATE: StepIn,
+    Action.CLOSE_NOTICE_WITHOUT_OBJECTION: StepIn,
+    Action.COUNTY_REVIEW: OpinionIn,
+    Action.CONFIRM: StepIn,
+    Action.REFUSE: ReasonIn,
+    Action.SEND_REFUSAL_NOTICE: RefusalNoticeIn,
+    Action.EXTEND: ReasonIn,
+    Action.WITHDRAW: ReasonIn,
+}
+
+
+def _step_operation(action: Action, body: type[StepIn]) -> None:
+    def act(request, public_id, payload):  # type: ignore[no-untyped-def]
+        application = selectors.application_get(actor=request.auth, public_id=public_id)
+        return _detail(request, _dispatch(request.auth, application, action.value, payload))
+
+    # The annotations ninja reads, as objects (this module's are strings otherwise).
+    act.__annotations__ = {"public_id": UUID, "payload": body}
+    act.__name__ = act.__qualname__ = f"application_{action.value}"
+    router.post(
+        f"/applications/{{public_id}}/actions/{action.value}",
+        response=ApplicationOut,
+        summary=f"办理救助申请：{ACTION_LABELS[action]}",
+    )(act)
+
+
+for _action, _body in STEP_BODIES.items():
+    _step_operation(_action, _body)
+
+
 @router.post(
     "/applications/{public_id}/actions/{action}",
     response=ApplicationOut,
-    summary="办理救助申请（受理、调查、初审、公示、确认等）",
+    summary="办理救助申请（未知的操作：答复可选的操作）",
+    include_in_schema=False,
 )
 def application_act(request, public_id: UUID, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
     application = selectors.application_get(actor=request.auth, public_id=public_id)

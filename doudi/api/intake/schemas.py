@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ConsentIn(Schema):
@@ -69,6 +69,9 @@ class ApplicationIn(Schema):
 
 
 class ActionIn(Schema):
+    """Every field any step takes: the body of the generic action endpoint, kept for unknown
+    actions' answer; each step's own operation takes only its own fields (below)."""
+
     version: int
     reason: str = ""
     investigators: list[str] = []
@@ -83,6 +86,48 @@ class ActionIn(Schema):
     result: str = ""
     photo_ids: list[str] = []
     sent_on: date | None = None
+
+
+class StepIn(Schema):
+    version: int = Field(description="读取案件时的版本号；他人已办理则答复 409")
+
+
+class ItemsStepIn(StepIn):
+    items: list[str] = Field(description="材料名称")
+
+
+class HomeVisitIn(StepIn):
+    investigators: list[str] = Field(description="调查人员（至少 2 名）")
+    record_signed: bool = Field(description="调查记录已由申请人签字")
+    photos: int = Field(0, ge=0, description="照片张数")
+    is_full: bool = Field(False, description="全面入户调查")
+    findings: str = Field("", description="调查发现")
+    photo_ids: list[str] = Field([], description="已上传照片材料的编号")
+
+
+class CommunityReviewIn(StepIn):
+    result: str = Field(description="民主评议结果")
+
+
+class InitialOpinionIn(StepIn):
+    favourable: bool = Field(description="是否同意纳入")
+    opinion: str = Field(description="初审意见")
+
+
+class ObjectionIn(StepIn):
+    objection: str = Field(description="异议内容")
+
+
+class OpinionIn(StepIn):
+    opinion: str = Field(description="审查意见")
+
+
+class ReasonIn(StepIn):
+    reason: str = Field(description="书面理由")
+
+
+class RefusalNoticeIn(StepIn):
+    sent_on: date | None = Field(None, description="送达日期，空则为今天")
 
 
 class AttachIn(Schema):

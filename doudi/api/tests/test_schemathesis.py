@@ -29,8 +29,24 @@ def _schema():  # type: ignore[no-untyped-def]
 schema = _schema()
 
 
+@pytest.fixture
+def connection_kept():  # type: ignore[no-untyped-def]
+    """Requests go through the WSGI application, whose signals close the database connection at
+    the end of each request; the test's database lives in that connection (in memory on SQLite,
+    a transaction on PostgreSQL). Django's test client keeps it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept")
 @schema.parametrize()
 @settings(
     max_examples=20,
