@@ -9,6 +9,7 @@ from uuid import UUID
 
 from ninja import Router, Schema, Status
 
+from doudi.api.intake.schemas import AssetsIn, ExpensesIn
 from doudi.core.exceptions import ApplicationError
 from doudi.intake.services import Declaration, IncomeSpec
 from doudi.registry.selectors import household_member_get
@@ -31,8 +32,8 @@ class ActionIn(Schema):
     suspend: bool = False
     objection: str = ""
     incomes: list[IncomeIn] = []
-    assets: dict[str, Any] = {}
-    expenses: dict[str, Any] = {}
+    assets: AssetsIn = AssetsIn()
+    expenses: ExpensesIn = ExpensesIn()
     still_in_difficulty: bool = False
     supporters_unable: dict[str, bool] = {}
     findings: str = ""
@@ -199,8 +200,8 @@ def dispatch(actor: Any, review: ReviewCase, action: str, body: ActionIn) -> Rev
                     )
                     for n, i in enumerate(body.incomes)
                 ],
-                assets=body.assets,
-                expenses=body.expenses,
+                assets=body.assets.declared(),
+                expenses=body.expenses.declared(),
             ),
             still_in_difficulty=body.still_in_difficulty,
             supporters_unable=body.supporters_unable,

@@ -169,8 +169,8 @@ def application_submit(request, payload: ApplicationIn):  # type: ignore[no-unty
                 )
                 for i, income in enumerate(payload.incomes)
             ],
-            assets=payload.assets,
-            expenses=payload.expenses,
+            assets=payload.assets.declared(),
+            expenses=payload.expenses.declared(),
             temporary=services.TemporarySpec(**payload.temporary.dict())
             if payload.temporary is not None
             else None,

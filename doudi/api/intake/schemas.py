@@ -16,6 +16,34 @@ class ConsentIn(Schema):
     proxy_reason: str = ""
 
 
+class AssetsIn(Schema):
+    """家庭财产 as declared: amounts in yuan as strings ("5000.00"), counts as integers; a field
+    left out was not declared."""
+
+    model_config = {"extra": "forbid"}
+
+    financial: str | None = Field(None, description='金融资产（元），如 "5000.00"')
+    vehicles: int | None = Field(None, description="需申报的机动车（辆）")
+    real_estate: int | None = Field(None, description="房产（套）")
+    business_registrations: int | None = Field(None, description="工商登记（户）")
+
+    def declared(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class ExpensesIn(Schema):
+    """刚性支出 of the last 12 months, in yuan as strings."""
+
+    model_config = {"extra": "forbid"}
+
+    medical_12m: str | None = Field(None, description="近 12 个月自付医疗费用（元）")
+    education_12m: str | None = Field(None, description="近 12 个月教育支出（元）")
+    rehabilitation_12m: str | None = Field(None, description="近 12 个月康复支出（元）")
+
+    def declared(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
 class IncomeIn(Schema):
     person: UUID
     type: str
@@ -60,8 +88,8 @@ class ApplicationIn(Schema):
     channel: str
     consents: list[ConsentIn]
     incomes: list[IncomeIn] = []
-    assets: dict[str, Any] = {}
-    expenses: dict[str, Any] = {}
+    assets: AssetsIn = AssetsIn()
+    expenses: ExpensesIn = ExpensesIn()
     is_relative_declared: bool = False
     needs: list[str] = []
     temporary: TemporaryIn | None = None
