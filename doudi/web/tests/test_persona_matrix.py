@@ -133,6 +133,70 @@ def _application_form(ctx: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# Every step of a just-submitted case through its own operation, with a body every step's schema
+# takes: who may take which step is the matrix's question, the workflow's state answers the rest.
+STEP_BODY = {
+    "version": 1,
+    "items": ["户口簿"],
+    "investigators": ["甲", "乙"],
+    "record_signed": True,
+    "photos": 2,
+    "result": "同意",
+    "favourable": True,
+    "opinion": "同意",
+    "objection": "有异议",
+    "reason": "理由",
+}
+# Nobody but the township's caseworker and the approver takes a step; outside the region the case
+# does not exist.
+STEP_DENIED = {
+    "outsider": 404,
+    "auditor": 403,
+    "analyst": 403,
+    "admin": 403,
+    "village_worker": 403,
+    "partner": 403,
+    "applicant": 401,
+    "anonymous": 401,
+}
+# (caseworker, approver) on a just-submitted case: 200 a step taken, 400 the workflow's "not now",
+# 403 a step that is the other's.
+STEP_ANSWERS = {
+    "request_more": (200, 403),
+    "record_supplied": (400, 403),
+    "accept": (200, 403),
+    "start_verification": (400, 403),
+    "record_home_visit": (400, 403),
+    "start_community_review": (400, 403),
+    "record_community_review": (400, 403),
+    "give_initial_opinion": (400, 403),
+    "publish_notice": (400, 403),
+    "record_objection": (400, 403),
+    "reinvestigate": (400, 403),
+    "close_notice_without_objection": (400, 403),
+    "county_review": (403, 400),
+    "confirm": (403, 400),
+    "refuse": (403, 400),
+    "send_refusal_notice": (400, 400),
+    "extend": (400, 400),
+    "withdraw": (200, 403),
+}
+
+
+def _step_row(action: str, caseworker: int, approver: int) -> Row:
+    return Row(
+        f"api/applications/<public_id>/actions/{action}",
+        "POST",
+        lambda c: f"/api/applications/{application_of(c).public_id}/actions/{action}",
+        {**STEP_DENIED, "caseworker": caseworker, "approver": approver},
+        body=lambda c: STEP_BODY,
+        writes=True,
+    )
+
+
+STEP_ROWS = [_step_row(action, *answers) for action, answers in STEP_ANSWERS.items()]
+
+
 API_ROWS = [
     Row(
         "api/idcard/<number>",
@@ -298,11 +362,18 @@ API_ROWS = [
     Row(
         "api/applications/<public_id>/actions/<action>",
         "POST",
-        lambda c: f"/api/applications/{application_of(c).public_id}/actions/accept",
-        {**WRITE, "caseworker": 200, "approver": 403, "anonymous": 401, "applicant": 401},
+        lambda c: f"/api/applications/{application_of(c).public_id}/actions/fly",
+        {
+            **WRITE,
+            # an unknown action: 400 naming the actions there are, to whoever sees the case
+            **dict.fromkeys(("caseworker", "approver", "admin", "auditor", "village_worker"), 400),
+            "anonymous": 401,
+            "applicant": 401,
+        },
         body=lambda c: {"version": 1},
         writes=True,
     ),
+    *STEP_ROWS,
     Row(
         "api/docs", "GET", lambda c: "/api/docs", {**ANY_STAFF, "anonymous": 200, "applicant": 200}
     ),
