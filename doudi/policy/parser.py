@@ -152,6 +152,7 @@ SITUATION_FIELDS = (
 AREA_TYPES = ("urban", "rural")
 MEMBER_FIELDS = (
     "id",
+    "name",
     "relation",
     "birth_date",
     "counted",
@@ -326,6 +327,7 @@ def _members(reader: _Reader, value: Any, month: str) -> tuple[Member, ...]:
 def _member(reader: _Reader, item: Any, path: str, last_day: datetime.date) -> Member:
     data = reader.object(item, path, MEMBER_FIELDS)
     member_id = reader.text(data, "id", path, required=True) or ""
+    name = reader.text(data, "name", path, required=False) or ""
     relation = reader.choice(data, "relation", path, codes.RELATIONS, "与户主关系")
     birth_date = _birth_date(reader, data.get("birth_date"), f"{path}.birth_date", last_day)
     counted = reader.boolean(data, "counted", path, None)
@@ -364,6 +366,7 @@ def _member(reader: _Reader, item: Any, path: str, last_day: datetime.date) -> M
         )
     return Member(
         id=member_id,
+        name=name,
         relation=relation,
         birth_date=birth_date,
         counted=counted,

@@ -75,6 +75,12 @@ class Member:
     incomes: tuple[Income, ...] = ()
     tekun: TekunOptions = field(default_factory=TekunOptions)
     orphan: OrphanOptions | None = None
+    # How reasons name the member: the name where the situation carries one, else the id.
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,5 +145,10 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: _to_json(item) for key, item in value.items()}
     if hasattr(value, "__dataclass_fields__"):
-        return {name: _to_json(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {
+            name: _to_json(getattr(value, name))
+            for name in value.__dataclass_fields__
+            # A member's name is optional: left out when there is none, as it was given.
+            if not (name == "name" and getattr(value, name) == "")
+        }
     return value

@@ -96,6 +96,7 @@ def _member_situation(membership: Membership, incomes: list[dict[str, Any]]) -> 
     schooling = person.schooling if person.schooling != "preschool" else "none"
     member: dict[str, Any] = {
         "id": str(person.public_id),
+        "name": person.name,  # reasons name members by name, not by id
         "relation": membership.relation,
         "birth_date": person.birth_date.isoformat(),
         "counted": True,

@@ -211,6 +211,7 @@ def test_the_declared_situation_is_built_from_the_registry_and_the_declaration(
         "members": [
             {
                 "id": str(people[relation].public_id),
+                "name": people[relation].name,
                 "relation": relation,
                 "birth_date": people[relation].birth_date.isoformat(),
                 "counted": True,

@@ -12,13 +12,15 @@ from doudi.policy.money import round_fen
 def members_sentence(ctx: Context) -> str:
     counted = ctx.counted_indexes()
     parts = [f"共同生活家庭成员 {len(counted)} 人，低保计算 {ctx.h('dibao_member_count')} 人"]
-    excluded = [member.id for member in ctx.members if not member.counted]
+    excluded = [member.label for member in ctx.members if not member.counted]
     if excluded:
         parts.append(f"{'、'.join(excluded)} 不计入共同生活家庭成员")
-    tekun = [ctx.members[index].id for index in counted if ctx.p("is_tekun", index)]
+    tekun = [ctx.members[index].label for index in counted if ctx.p("is_tekun", index)]
     if tekun:
         parts.append(f"{'、'.join(tekun)} 已认定为特困人员，不计入低保计算单位")
-    orphans = [ctx.members[index].id for index in counted if ctx.p("orphan_person_amount", index)]
+    orphans = [
+        ctx.members[index].label for index in counted if ctx.p("orphan_person_amount", index)
+    ]
     if orphans:
         parts.append(f"{'、'.join(orphans)} 领取孤儿基本生活费，不计入低保计算单位")
     return "；".join(parts) + f"（{sources.DIBAO_RULES_ART_7}）"
@@ -77,7 +79,7 @@ def _incomes_by_type(ctx: Context) -> tuple[dict[str, int], dict[str, int], list
             counted[codes.INCOME_TYPES["wage"]] += assessed
             if assessed > reported:
                 imputed.append(
-                    f"{member.id} 不稳定就业，申报工资 {ctx.yuan(reported)}，按当地最低工资标准 "
+                    f"{member.label} 不稳定就业，申报工资 {ctx.yuan(reported)}，按当地最低工资标准 "
                     f"{ctx.yuan(ctx.h('minimum_wage'))}认定（{sources.FUJIAN_EIGHT_MEASURES}）"
                 )
     return counted, excluded, imputed
@@ -97,7 +99,7 @@ def _employment_cost_sentence(ctx: Context, index: int) -> str:
         basis = "当地最低工资标准" if on_minimum_wage else "就业收入"
         how = f"扣减{basis}的 {ctx.percent('dibao.employment_cost_rate')}{ctx.mark('dibao.employment_cost_rate')}"
     return (
-        f"{ctx.members[index].id} 就业收入 {ctx.yuan(wage)}，{how}，计 {ctx.yuan(deduction)}"
+        f"{ctx.members[index].label} 就业收入 {ctx.yuan(wage)}，{how}，计 {ctx.yuan(deduction)}"
         f"（{sources.FUJIAN_EIGHT_MEASURES}）"
     )
 

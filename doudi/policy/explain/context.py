@@ -141,7 +141,7 @@ class Context:
 
     def who(self, index: int) -> str:
         """'m2（68岁）'."""
-        return f"{self.members[index].id}（{self.p('age', index)}岁）"
+        return f"{self.members[index].label}（{self.p('age', index)}岁）"
 
     def disability_text(self, index: int) -> str:
         disability = self.members[index].disability

@@ -118,7 +118,7 @@ def _individual_sentences(ctx: Context, covered: list[int]) -> list[str]:
         )
         own = ctx.p("assessed_income", index)
         sentences.append(
-            f"家庭为低保边缘家庭，{member.id} 为{what}，单独纳入低保（单人保）："
+            f"家庭为低保边缘家庭，{member.label} 为{what}，单独纳入低保（单人保）："
             f"本人认定收入 {ctx.yuan(own)}，按低保标准 {ctx.yuan(standard)}补差，且不低于低保标准的 "
             f"{share}{mark}，计 {ctx.yuan(ctx.p('individual_coverage_amount', index))}"
             f"（{sources.DIBAO_RULES_ART_8}；{sources.FUJIAN_EIGHT_MEASURES}）"
@@ -128,7 +128,7 @@ def _individual_sentences(ctx: Context, covered: list[int]) -> list[str]:
 
 def _individual_refusals(ctx: Context) -> list[str]:
     return [
-        f"{member.id} 本人认定收入 {ctx.yuan(ctx.p('assessed_income', index))}不低于低保标准，"
+        f"{member.label} 本人认定收入 {ctx.yuan(ctx.p('assessed_income', index))}不低于低保标准，"
         f"不能单独纳入低保（{sources.DIBAO_RULES_ART_8}）"
         for index, member in enumerate(ctx.members)
         if ctx.p("dibao_member", index)
@@ -155,7 +155,7 @@ def _supplement_sentences(ctx: Context) -> list[str]:
                 applying.append(f"{label} {ctx.percent(f'dibao.category_supplement.{key}')}")
         rule = "各项相加" if ctx.number("dibao.category_supplement.sum_all") else "取最高一项"
         sentences.append(
-            f"分类施保：{member.id}（{'、'.join(applying)}，{rule}{ctx.mark('dibao.category_supplement.sum_all')}）"
+            f"分类施保：{member.label}（{'、'.join(applying)}，{rule}{ctx.mark('dibao.category_supplement.sum_all')}）"
             f"增发 {ctx.yuan(amount)}（{sources.INTERIM_MEASURES_ART_12}）"
         )
     return sentences

@@ -97,14 +97,12 @@ def _amount_sentence(ctx: Context, index: int) -> str:
     mode_key = "centralised" if member.tekun.centralised else "dispersed"
     total_name = f"tekun.total_standard.{mode_key}.{level}"
     if ctx.p("tekun_local_total", index) >= 0:
-        return (
-            f"{member.id} {care}：当地供养标准 {ctx.yuan(amount)}/月{ctx.origin_text(total_name)}"
-        )
+        return f"{member.label} {care}：当地供养标准 {ctx.yuan(amount)}/月{ctx.origin_text(total_name)}"
     basic = ctx.p("tekun_basic_standard", index)
     care_amount = ctx.p("tekun_care_standard", index)
     share_name = f"tekun.care.{mode_key}.{level}"
     return (
-        f"{member.id} {care}：基本生活标准 {ctx.yuan(basic)}（低保标准 × {ctx.times('tekun.basic_ratio')}，"
+        f"{member.label} {care}：基本生活标准 {ctx.yuan(basic)}（低保标准 × {ctx.times('tekun.basic_ratio')}，"
         f"{sources.FUJIAN_OPINION_2014}）+ 照料护理标准 {ctx.yuan(care_amount)}（月最低工资标准 "
         f"{ctx.yuan(ctx.h('minimum_wage'))} × {ctx.percent(share_name)}{ctx.mark(share_name)}）"
         f"= {ctx.yuan(amount)}/月"

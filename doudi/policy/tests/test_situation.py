@@ -108,7 +108,7 @@ def test_it_reports_every_problem_at_once_with_its_path() -> None:
         'overrides["dibao.foo"]：未知的参数名 "dibao.foo"（可用参数见 docs/policy.md）',
         'overrides["dibao.employment_cost_rate"]：应为不小于 0 的小数，如 "0.25"："abc"',
         'overrides["dibao.standard"]：应写成字符串，如 "880.00"：700.5',
-        "members[0].colour：未知字段，可用字段：id、relation、birth_date、counted、labour_capacity、"
+        "members[0].colour：未知字段，可用字段：id、name、relation、birth_date、counted、labour_capacity、"
         "in_school、disability、serious_illness、self_care_failed_items、incomes、tekun、orphan",
         'members[0].relation：未知的与户主关系 "boss"，可选：head、spouse、child、parent、grandchild、'
         "grandparent、sibling、child_in_law、other_relative",
