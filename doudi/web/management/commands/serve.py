@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 def default_workers() -> int:
     if settings.DB_ENGINE == "sqlite":
         return 1
-    return min(2 * (os.cpu_count() or 1) + 1, 9)
+    return min(2 * (os.cpu_count() or 1) + 1, 9)  # gunicorn's rule of thumb
 
 
 class Command(BaseCommand):
@@ -34,7 +34,12 @@ class Command(BaseCommand):
             default=None,
             help="进程数（默认：SQLite 为 1，PostgreSQL 为 2×CPU+1，最多 9）",
         )
-        parser.add_argument("--threads", type=int, default=16, help="每个进程的线程数，默认 16")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="每个进程的线程数（默认：SQLite 为 16，PostgreSQL 为 4）",
+        )
         parser.add_argument("--timeout", type=int, default=120, help="请求超时秒数，默认 120")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,12 +48,13 @@ class Command(BaseCommand):
         from config.wsgi import application
 
         workers = options["workers"] or default_workers()
-        if workers < 1 or options["threads"] < 1 or options["timeout"] < 1:
+        threads = options["threads"] or (16 if settings.DB_ENGINE == "sqlite" else 4)
+        if workers < 1 or threads < 1 or options["timeout"] < 1:
             raise CommandError("进程数、线程数和超时秒数都必须是正整数")
         config = {
             "bind": options["addr"],
             "workers": workers,
-            "threads": options["threads"],
+            "threads": threads,
             "worker_class": "gthread",
             "timeout": options["timeout"],
             "backlog": 2048,
@@ -66,7 +72,7 @@ class Command(BaseCommand):
 
         self.stdout.write(
             f"平台运行于 http://{options['addr']}/（gunicorn，{workers} 个进程 × "
-            f"{options['threads']} 个线程；Ctrl+C 停止）"
+            f"{threads} 个线程；Ctrl+C 停止）"
         )
         from django.db import connections
 
