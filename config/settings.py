@@ -249,11 +249,10 @@ AXES_LOCKOUT_CALLABLE = "doudi.accounts.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False  # doudi/accounts/admin.py registers them with an audited unlock
 # Masked in what axes stores of a failed request: an applicant logs in with their ID number.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "id_number", "otp_token"]
-# Behind a reverse proxy, name the header it sets with the client's address (e.g.
-# HTTP_X_FORWARDED_FOR); by default the socket's address, which a client cannot forge.
-AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
-    env_list("DOUDI_LOGIN_CLIENT_ADDRESS_HEADERS", ["REMOTE_ADDR"])
-)
+# The client's address: the socket's, which a client cannot forge; behind a reverse proxy, name
+# the header it sets (e.g. HTTP_X_FORWARDED_FOR: the right-most address, the one it appended).
+DOUDI_LOGIN_PROXY_HEADER = env_str("DOUDI_LOGIN_PROXY_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "doudi.accounts.lockout.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {

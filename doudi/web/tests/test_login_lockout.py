@@ -248,3 +248,20 @@ def test_no_id_number_is_stored_or_logged_by_the_lock_out(applicant_user, househ
         assert unregistered not in value
         assert number[:14] not in value
     assert "id_number=********************" in AccessAttempt.objects.first().post_data
+
+
+def test_behind_a_proxy_the_address_it_appended_counts(settings, caseworker_user):
+    # given: a client behind the proxy forges the left part of X-Forwarded-For
+    settings.DOUDI_LOGIN_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    client = Client(REMOTE_ADDR="10.0.0.1")
+
+    # when
+    for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
+        client.post(
+            "/login/",
+            {"username": f"nobody-{forged}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.9",
+        )
+
+    # then
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
