@@ -156,6 +156,23 @@ def _session_cookie(port: int) -> str:
         for c in response.headers.get_all("Set-Cookie")
         if c.startswith("sessionid=")
     )
+    # The second login step: county_approver has the demo TOTP secret (accounts/demo_staff.py).
+    from django_otp.oath import totp
+
+    from doudi.accounts.demo_staff import DEMO_TOTP_KEY
+
+    connection.request(
+        "POST",
+        "/login/verify/",
+        body=f"csrfmiddlewaretoken={csrf}&otp_token={totp(DEMO_TOTP_KEY):06d}",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{session}; csrftoken={csrf}",
+            "Referer": f"http://127.0.0.1:{port}/login/verify/",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
     return f"{session}; csrftoken={csrf}"
 
 

@@ -153,11 +153,6 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
-
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -203,4 +198,112 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("DOUDI_LOG_LEVEL", "WARNING")},
+}
+
+# --- Login security (issue 16; docs/login.md): lock-out, password rules, two-factor login,
+# Content-Security-Policy, idle timeout. Kept in one block; it inserts its middleware by name so
+# that the order of the lines above stays as it is.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+]
+# The Content-Security-Policy header on every answer (right after SecurityMiddleware); the
+# second factor on request.user (after authentication), then (once messages work) what holds an
+# incomplete login back and ends idle sessions; axes last, as its documentation asks, to answer lock-outs.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "doudi.web.login_security.LoginSecurityMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Axes' backend first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins: an account is locked after this many failures within the cool-off, an address
+# (all accounts tried from it) after DOUDI_LOGIN_ADDRESS_FAILURE_LIMIT; a lock lasts the cool-off
+# after the last failure, or until an admin unlocks it.
+AXES_FAILURE_LIMIT = env_int("DOUDI_LOGIN_FAILURE_LIMIT", 5)
+DOUDI_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DOUDI_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+DOUDI_LOGIN_COOLOFF_MINUTES = env_int("DOUDI_LOGIN_COOLOFF_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or DOUDI_LOGIN_ADDRESS_FAILURE_LIMIT < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DOUDI_LOGIN_FAILURE_LIMIT 和 DOUDI_LOGIN_ADDRESS_FAILURE_LIMIT 至少为 1"
+    )
+if DOUDI_LOGIN_COOLOFF_MINUTES < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DOUDI_LOGIN_COOLOFF_MINUTES 至少为 1（分钟）")
+AXES_COOLOFF_TIME = timedelta(minutes=DOUDI_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "doudi.accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "doudi.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # doudi/accounts/admin.py registers them with an audited unlock
+# Masked in what axes stores of a failed request: an applicant logs in with their ID number.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "id_number", "otp_token"]
+# The client's address: the socket's, which a client cannot forge; behind a reverse proxy, name
+# the header it sets (e.g. HTTP_X_FORWARDED_FOR: the right-most address, the one it appended).
+DOUDI_LOGIN_PROXY_HEADER = env_str("DOUDI_LOGIN_PROXY_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "doudi.accounts.lockout.client_address"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "doudi.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("DOUDI_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "doudi.accounts.validators.CharacterClassesValidator", "OPTIONS": {"minimum": 3}},
+    {"NAME": "doudi.accounts.validators.NotUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "doudi.accounts.validators.PasswordExpiryValidator"},
+]
+# A staff password older than this many days must be changed at the next login (0: never).
+DOUDI_PASSWORD_MAX_AGE_DAYS = env_int("DOUDI_PASSWORD_MAX_AGE_DAYS", 90)
+
+# TOTP (django-otp): the name authenticators show, and the wait after wrong codes (seconds,
+# doubled after each failure).
+OTP_TOTP_ISSUER = "兜底"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# A session with no request for this long is logged out (DOUDI_SESSION_SECONDS above is the
+# longest a session lasts at all).
+DOUDI_SESSION_IDLE_SECONDS = env_int("DOUDI_SESSION_IDLE_SECONDS", 30 * 60)
+if DOUDI_SESSION_IDLE_SECONDS < 60:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DOUDI_SESSION_IDLE_SECONDS 至少为 60（秒）")
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): scripts only from the platform's own static files (no
+# inline script, no eval), nothing from other sites, no framing. Styles allow inline style
+# attributes, which a few templates and htmx's indicator still use.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

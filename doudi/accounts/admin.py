@@ -1,12 +1,31 @@
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.urls import reverse
 
+from doudi.accounts.lockout import login_lockout_release
 from doudi.accounts.models import ApiToken, OrgUnit, Role, StaffProfile
 from doudi.accounts.services import api_token_revoke
+from doudi.accounts.two_factor import two_factor_reset
 from doudi.core.audit import audit_event_record
+
+
+def _login_through_staff_login(request, extra_context=None):  # type: ignore[no-untyped-def]
+    """The admin site's login is the staff login (password, lock-out, second factor), not a
+    page of its own that would skip the second factor."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return redirect_to_login(next_url, settings.LOGIN_URL)
+
+
+admin.site.login = _login_through_staff_login  # type: ignore[method-assign]
 
 
 @admin.register(OrgUnit)
@@ -34,6 +53,20 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_filter = ["org_unit__level"]
     search_fields = ["display_name", "user__username", "org_unit__name"]
     raw_id_fields = ["user", "org_unit"]
+
+    actions = ["unlock_login", "reset_two_factor"]
+
+    @admin.action(description="解除所选人员的登录锁定")
+    def unlock_login(self, request, queryset):  # type: ignore[no-untyped-def]
+        for profile in queryset.select_related("user"):
+            login_lockout_release(actor=request.user, username=profile.user.get_username())
+        messages.success(request, "已解除所选人员的登录锁定")
+
+    @admin.action(description="重置所选人员的双因素认证（手机丢失或更换时）")
+    def reset_two_factor(self, request, queryset):  # type: ignore[no-untyped-def]
+        for profile in queryset.select_related("user"):
+            two_factor_reset(actor=request.user, user=profile.user)
+        messages.success(request, "已重置所选人员的双因素认证：其下次登录时重新绑定身份验证器")
 
     @admin.display(description="角色")
     def role_labels(self, profile: StaffProfile) -> str:
@@ -75,3 +108,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(actor=request.user, token=token)
         messages.success(request, "已吊销所选令牌")
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """Failed logins still counting (django-axes). Unlocking goes through the audited action;
+    rows are never deleted by hand."""
+
+    actions = ["unlock"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.action(description="解除所选记录的登录锁定（账号及地址）")
+    def unlock(self, request, queryset):  # type: ignore[no-untyped-def]
+        for attempt in list(queryset):
+            login_lockout_release(
+                actor=request.user, username=attempt.username, ip_address=attempt.ip_address
+            )
+        messages.success(request, "已解除所选记录的登录锁定")
+
+
+admin.site.register(AccessLog, AccessLogAdmin)
+admin.site.register(AccessFailureLog, AccessFailureLogAdmin)

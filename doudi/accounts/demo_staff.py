@@ -15,12 +15,19 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from doudi.accounts.models import OrgUnit, PartnerDepartment, Role, StaffProfile
+from doudi.accounts.two_factor import DEVICE_NAME, two_factor_required
 from doudi.core.audit import audit_event_record
 from doudi.core.models import Division
 
 DEMO_PASSWORD = "doudi-demo-2026"
 # 18 random bytes: 24 URL-safe characters, 144 bits.
 GENERATED_PASSWORD_BYTES = 18
+# The demo accounts that must log in with a second factor (county scope or wider, admins) share
+# this TOTP secret, so that anyone trying the demo can add it to an authenticator app (or run
+# `oathtool --totp -b MRXXKZDJFVSGK3LPFV2G65DQFUZDAMRW`). Base32 of the 20 bytes below. Not with
+# generated passwords: there each account enrols its own device at its first login.
+DEMO_TOTP_KEY = b"doudi-demo-totp-2026"
+DEMO_TOTP_SECRET = "MRXXKZDJFVSGK3LPFV2G65DQFUZDAMRW"
 
 
 def demo_password_generate() -> str:
@@ -144,5 +151,17 @@ def demo_staff_ensure(
             user.save(update_fields=["password"])
             # Who reset it is the command line; the event says that it happened, never to what.
             audit_event_record(actor=None, action="staff.demo_password_reset", obj=user)
+        if not passwords:
+            demo_device_ensure(user)
         result.append((account, division.name))
     return result
+
+
+def demo_device_ensure(user) -> None:  # type: ignore[no-untyped-def]
+    """Enrol the demo TOTP secret for a demo account that must use a second factor and has no
+    device yet (as the enrolment page does for a newcomer, who scans their own secret)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not two_factor_required(user) or TOTPDevice.objects.filter(user=user).exists():
+        return
+    TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=DEMO_TOTP_KEY.hex(), confirmed=True)

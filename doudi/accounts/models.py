@@ -123,3 +123,23 @@ class ApiToken(BaseModel):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class PasswordRecord(BaseModel):
+    """When a user's password was last set, for the expiry rule (DOUDI_PASSWORD_MAX_AGE_DAYS).
+
+    Written by `accounts.validators.PasswordExpiryValidator.password_changed`, which Django calls
+    whenever a password is set through `set_password` and saved."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_record"
+    )
+    changed_at = models.DateTimeField("密码设置时间")
+
+    class Meta:
+        verbose_name = "密码记录"
+        verbose_name_plural = "密码记录"
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}（{self.changed_at:%Y-%m-%d}）"

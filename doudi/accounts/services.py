@@ -88,3 +88,14 @@ def api_token_authenticate(*, token: str):
 def api_token_revoke(*, actor, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_event_record(actor=actor, action="api_token.revoked", obj=token)
+
+
+@transaction.atomic
+def password_change(*, user, password: str) -> None:
+    """Set ``user``'s new password (already validated against AUTH_PASSWORD_VALIDATORS, which
+    also records when it was set); audited."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_event_record(
+        actor=user, action="password.changed", object_type="auth.user", object_id=str(user.pk)
+    )

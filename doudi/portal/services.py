@@ -30,6 +30,9 @@ from doudi.portal.models import ApplicantAccount
 from doudi.registry.models import Person, VitalStatus
 
 ADULT_AGE = 18
+# The user name the lock-out counts a login under when the ID number has no account (no user
+# ever has it: applicants' user names start with "applicant-" followed by hex digits).
+UNKNOWN_APPLICANT_PREFIX = "applicant-unknown-"
 PHONE_PATTERN = re.compile(r"^1\d{10}$")
 NO_MATCH_MESSAGE = (
     "未能在救助登记信息中找到与您填写的姓名和身份证号码一致的人员，无法在网上注册。"
@@ -50,19 +53,31 @@ def _id_number(raw: str) -> str:
 
 def applicant_authenticate(*, request: Any, id_number: str, password: str) -> Any:
     """The applicant's user for an ID number and password, or None. The account is found by the
-    keyed hash of the number; staff users never match (they have no applicant account)."""
+    keyed hash of the number; staff users never match (they have no applicant account).
+
+    Every try goes through ``authenticate`` so that the lock-out (django-axes) counts it, under
+    a user name that is never the ID number: the account's internal ``applicant-…`` name, or,
+    for a number without an account (or not a valid number), a name made of its keyed hash."""
     try:
         number = _id_number(id_number)
     except ApplicationError:
-        return None
+        number = None
     account = (
         ApplicantAccount.objects.select_related("user")
         .filter(person__id_number_hash=id_number_hash(number))
         .first()
+        if number is not None
+        else None
     )
-    if account is None:
+    if account is not None:
+        username = account.user.get_username()
+    else:
+        typed = (number or id_number or "").strip().upper().encode("ascii", "replace").decode()
+        username = f"{UNKNOWN_APPLICANT_PREFIX}{id_number_hash(typed)[:24]}"
+    user = authenticate(request, username=username, password=password)
+    if user is None or account is None:
         return None
-    return authenticate(request, username=account.user.get_username(), password=password)
+    return user
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ applicants' pages are the portal's (``doudi/portal/urls.py``, namespace ``portal
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doudi.web import views
+from doudi.web import login, views
 from doudi.web.documents import urls as documents
 from doudi.web.exchange import urls as exchange
 from doudi.web.intake import urls as intake
@@ -20,11 +20,10 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
+    path("login/", login.StaffLoginView.as_view(), name="login"),
+    path("login/verify/", login.login_verify, name="login_verify"),
+    path("login/enrol/", login.login_enrol, name="login_enrol"),
+    path("password/change/", login.PasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
 ]

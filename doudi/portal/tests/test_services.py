@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 
 from doudi.core.exceptions import ApplicationError, NotFound
 from doudi.core.id_protection import id_number_decrypt
@@ -131,13 +132,16 @@ def test_a_minor_cannot_register(household):
 
 def test_login_finds_the_account_by_id_number_and_checks_the_password(applicant_user, household):
     number = number_of(members(household)["head"])
-    assert services.applicant_authenticate(
-        request=None, id_number=number, password="pass-1234"
-    ) == (applicant_user)
-    assert services.applicant_authenticate(request=None, id_number=number, password="wrong") is None
-    assert (
-        services.applicant_authenticate(request=None, id_number="bad", password="pass-1234") is None
-    )
+
+    def login(id_number: str, password: str):  # type: ignore[no-untyped-def]
+        request = RequestFactory().post("/self/login/")
+        return services.applicant_authenticate(
+            request=request, id_number=id_number, password=password
+        )
+
+    assert login(number, "pass-1234") == applicant_user
+    assert login(number, "wrong") is None
+    assert login("bad", "pass-1234") is None
 
 
 # -- applying online --------------------------------------------------------------------------

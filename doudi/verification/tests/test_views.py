@@ -37,7 +37,8 @@ def test_the_pages_request_a_check_and_show_a_printable_report(
     assert "核〔2026〕350112-000001" in html
     assert "不符合" in html
     assert "未报送/未核对" in html
-    assert "window.print()" in html
+    assert "data-print" in html
+    assert "doudi/print.js" in html
     assert "草稿（待核对人员签发）" in html
     outsider = Client()
     outsider.force_login(outsider_user)

@@ -389,6 +389,24 @@ WEB_ROWS = [
     Row("", "GET", lambda c: "/", {**ANY_STAFF, "anonymous": 302}),
     Row("login/", "GET", lambda c: "/login/", {**ANY_STAFF, "anonymous": 200, "applicant": 200}),
     Row("logout/", "POST", lambda c: "/logout/", {**dict.fromkeys(PERSONAS, 302)}),
+    # The login's later steps: a session past both steps is sent on; township staff may enrol.
+    Row(
+        "login/verify/",
+        "GET",
+        lambda c: "/login/verify/",
+        {**dict.fromkeys(PERSONAS, 302), "applicant": 403},
+    ),
+    Row(
+        "login/enrol/",
+        "GET",
+        lambda c: "/login/enrol/",
+        {
+            **dict.fromkeys(PERSONAS, 302),
+            **dict.fromkeys(["caseworker", "outsider", "village_worker"], 200),
+            "applicant": 403,
+        },
+    ),
+    Row("password/change/", "GET", lambda c: "/password/change/", {**ANY_STAFF, "anonymous": 302}),
     Row(
         "households/",
         "GET",
