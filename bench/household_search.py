@@ -88,7 +88,13 @@ def prepare(args: argparse.Namespace) -> tuple[Path, float | None]:
     # A fresh copy each run: a static directory left half-written by an earlier run (a full disk,
     # a killed job) makes the manifest storage look for hashed files that are not there.
     shutil.rmtree(ROOT / "bench" / "out" / "static", ignore_errors=True)
-    _run([*DOUDI, "collectstatic", "--noinput", "--verbosity", "0"], env)
+    try:
+        _run([*DOUDI, "collectstatic", "--noinput", "--verbosity", "0"], env)
+    except subprocess.CalledProcessError:
+        # Seen once on a loaded machine: whitenoise's compressing threads looked for a file the
+        # manifest storage had not finished writing. A second run from scratch has always worked.
+        shutil.rmtree(ROOT / "bench" / "out" / "static", ignore_errors=True)
+        _run([*DOUDI, "collectstatic", "--noinput", "--verbosity", "0"], env)
     if args.reuse and _loaded_persons(args.database) == args.persons:
         return out, None
     _recreate_database(args.database)
