@@ -149,16 +149,7 @@ STEP_BODY = {
 }
 # Nobody but the township's caseworker and the approver takes a step; outside the region the case
 # does not exist.
-STEP_DENIED = {
-    "outsider": 404,
-    "auditor": 403,
-    "analyst": 403,
-    "admin": 403,
-    "village_worker": 403,
-    "partner": 403,
-    "applicant": 401,
-    "anonymous": 401,
-}
+STEP_DENIED = {**WRITE, "applicant": 401, "anonymous": 401}
 # (caseworker, approver) on a just-submitted case: 200 a step taken, 400 the workflow's "not now",
 # 403 a step that is the other's.
 STEP_ANSWERS = {
