@@ -8,6 +8,7 @@ admin.site.site_title = "兜底"
 
 # An error outside any view (a middleware's) still answers in Chinese with the request id.
 handler500 = "doudi.core.failures.server_error"
+handler404 = "doudi.core.failures.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

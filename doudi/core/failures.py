@@ -56,6 +56,11 @@ CONFLICT = Failure(
     "保存冲突",
     "与他人同时保存的内容冲突，本次操作没有保存，请刷新页面查看最新内容后再试。",
 )
+NOT_FOUND = Failure(
+    404,
+    "页面不存在",
+    "您要找的页面不存在，或不在您的管辖范围内。",
+)
 MALFORMED = Failure(
     400,
     "请求格式不正确",
@@ -165,3 +170,8 @@ def failure_answer(request: HttpRequest, failure: Failure) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's last resort (``handler500``), for an error outside any view: the same page."""
     return failure_answer(request, SERVER_ERROR)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's ``handler404``: the same page (or JSON body under /api/), in Chinese."""
+    return failure_answer(request, NOT_FOUND)

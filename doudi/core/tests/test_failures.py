@@ -215,3 +215,15 @@ def test_a_broken_multipart_upload_answers_400_and_saves_nothing(caseworker_user
         "request_id": response.headers["X-Request-ID"],
     }
     assert Material.objects.count() == 0
+
+
+def test_a_page_that_does_not_exist_is_a_chinese_404(caseworker_user, client):
+    page = logged_in(caseworker_user).get("/households/0c8f7a4e-1b1e-4c53-9d7e-3f0b9d1a2b3c/")
+    api = client.get("/api/no-such-thing")
+
+    assert page.status_code == 404
+    assert "<title>页面不存在 · 兜底</title>" in page.content.decode()
+    assert (api.status_code, api.json()["message"]) == (
+        404,
+        "您要找的页面不存在，或不在您的管辖范围内。",
+    )
