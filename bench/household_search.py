@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 DOUDI = [PYTHON, "-m", "doudi.cli"]
+DEMO_TOTP_KEY = b"doudi-demo-totp-2026"
 
 
 def _env(database: str) -> dict[str, str]:
@@ -162,10 +163,9 @@ def _session_cookie(port: int) -> str:
         for c in response.headers.get_all("Set-Cookie")
         if c.startswith("sessionid=")
     )
-    # The second login step: county_approver has the demo TOTP secret (accounts/demo_staff.py).
+    # The second login step: county_approver has the demo TOTP secret, DEMO_TOTP_KEY of
+    # doudi/accounts/demo_staff.py (written out here: this process runs without Django's settings).
     from django_otp.oath import totp
-
-    from doudi.accounts.demo_staff import DEMO_TOTP_KEY
 
     connection.request(
         "POST",

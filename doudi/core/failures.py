@@ -88,8 +88,7 @@ class RequestIdFilter(logging.Filter):
     it), or the one the current thread is serving, or ``-`` outside a request."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request = getattr(record, "request", None)
-        record.request_id = getattr(request, "request_id", None) or REQUEST_ID.get()
+        record.request_id = current_request_id(getattr(record, "request", None))
         return True
 
 

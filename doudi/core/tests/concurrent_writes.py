@@ -112,7 +112,7 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
     from doudi.core.division_sync import villages_ensure
     from doudi.core.models import Division
     from doudi.exchange.models import FeedSnapshot
-    from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, csv_bytes
+    from doudi.exchange.tests.helpers import TAX_HEADER, TAX_ROWS, changle_verifier, csv_bytes
     from doudi.intake.models import Application, CaseEvent
     from doudi.registry.models import Household
     from doudi.registry.tests.factories import make_id_number
@@ -208,7 +208,7 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
             ),
         )
 
-    _at_once([uploads for _ in range(threads)], api_headers(_verifier()))
+    _at_once([uploads for _ in range(threads)], api_headers(changle_verifier("probe_verifier")))
 
     reader = Client(raise_request_exception=False, **headers)
     acknowledged = [h["public_id"] for h in registered] + [
@@ -243,20 +243,6 @@ def office_day(*, threads: int = THREADS, each: int = EACH) -> dict[str, Any]:
             ).count(),
         },
     }
-
-
-def _verifier() -> Any:
-    from doudi.accounts.models import Role
-    from doudi.testing.factories import OrgUnitFactory, staff_user
-
-    unit = OrgUnitFactory(
-        division_code="350112",
-        name="长乐区社会救助家庭经济状况核对中心",
-        is_verification_centre=True,
-    )
-    return staff_user(
-        "probe_verifier", org_unit=unit, roles=[Role.VERIFICATION_OFFICER], display_name="核对"
-    )
 
 
 def held_lock() -> dict[str, Any]:

@@ -57,17 +57,22 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def verification_officer_user(villages):
-    """核对人员 of the 长乐区 verification centre."""
+def changle_verifier(username: str = "changle_verifier"):  # type: ignore[no-untyped-def]
+    """A 核对人员 of the 长乐区 verification centre (the divisions must be there)."""
     unit = OrgUnitFactory(
         division_code="350112",
         name="长乐区社会救助家庭经济状况核对中心",
         is_verification_centre=True,
     )
     return staff_user(
-        "changle_verifier",
+        username,
         org_unit=unit,
         roles=[Role.VERIFICATION_OFFICER],
         display_name="长乐核对",
     )
+
+
+@pytest.fixture
+def verification_officer_user(villages):
+    """核对人员 of the 长乐区 verification centre."""
+    return changle_verifier()
